@@ -1,0 +1,3 @@
+from bali.cli import main
+
+main()

@@ -1,0 +1,87 @@
+"""How service-layer exceptions become API responses; shared by every router.
+
+PermissionDenied → 403, ValidationError → 422 with {field: [messages]}, ConflictError → 409,
+not found → 404. Messages are in the caller's language (Accept-Language or ?lang=).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from bali.activities.actions import ConflictError
+from bali.core.permissions import PermissionDenied
+
+
+class ApiError(Exception):
+    """An error a handler raises with a status and message of its choosing (e.g. 400)."""
+
+    def __init__(self, status: int, message: str, errors: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.errors = errors or {}
+
+
+def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
+    return {"__all__": [str(m) for m in exc.messages]}
+
+
+def _ninja_errors(exc: NinjaValidationError) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        location = [
+            str(part)
+            for part in error.get("loc", ())
+            if part not in ("body", "query", "path", "payload")
+        ]
+        errors.setdefault(".".join(location) or "__all__", []).append(str(error.get("msg", "")))
+    return errors
+
+
+def install(api: NinjaAPI) -> None:
+    def respond(request: HttpRequest, status: int, detail: str, **extra: Any) -> HttpResponse:
+        return api.create_response(request, {"detail": detail, **extra}, status=status)
+
+    @api.exception_handler(PermissionDenied)
+    def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return respond(request, 403, str(exc) or _("You may not do this."))
+
+    @api.exception_handler(ValidationError)
+    def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        return respond(request, 422, _("The data is not valid."), errors=_field_errors(exc))
+
+    @api.exception_handler(NinjaValidationError)
+    def invalid_shape(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        return respond(request, 422, _("The data is not valid."), errors=_ninja_errors(exc))
+
+    @api.exception_handler(ConflictError)
+    def conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
+        return respond(request, 409, str(exc))
+
+    @api.exception_handler(ObjectDoesNotExist)
+    def missing(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResponse:
+        return respond(request, 404, _("Not found."))
+
+    @api.exception_handler(Http404)
+    def missing_404(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return respond(request, 404, str(exc) or _("Not found."))
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return respond(
+            request, 401, _("A valid API token is required (Authorization: Bearer ...).")
+        )
+
+    @api.exception_handler(ApiError)
+    def api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+        extra = {"errors": exc.errors} if exc.errors else {}
+        return respond(request, exc.status, exc.message, **extra)

@@ -1,0 +1,5 @@
+"""Request endpoints: built by the requests issue."""
+
+from ninja import Router
+
+router = Router(tags=["requests"])

@@ -1,0 +1,4 @@
+"""Request pages: built by the requests issue."""
+
+app_name = "requests"
+urlpatterns: list = []

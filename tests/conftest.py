@@ -1,0 +1,123 @@
+"""Shared fixtures: reference data loaded once per database, and one user per role.
+
+Tests that use `transactional_db` or `live_server` flush every table afterwards; the autouse
+fixture below reloads the reference data for the tests that follow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from bali.accounts.actions import UserScope, do_create_user, do_issue_token
+from bali.accounts.models import User
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    from bali.reference.loading import load_reference
+
+    with django_db_blocker.unblock():
+        load_reference()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _reference_after_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    flushing = {"transactional_db", "live_server"} & set(request.fixturenames)
+    if flushing:
+        from django.test.utils import setup_test_environment  # noqa: F401
+
+        blocker = request.getfixturevalue("django_db_blocker")
+        from bali.reference.loading import load_reference
+
+        with blocker.unblock():
+            load_reference()
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    counter = {"n": 0}
+
+    def make(
+        role: str, *, email: str | None = None, password: str | None = "secret-pass-1", **scope: str
+    ) -> User:
+        counter["n"] += 1
+        return do_create_user(
+            email or f"{role}{counter['n']}@example.org",
+            role,
+            UserScope(**scope),
+            password=password,
+            full_name=f"{role.replace('_', ' ').title()} {counter['n']}",
+        )
+
+    return make
+
+
+@pytest.fixture
+def hq_user(make_user: Callable[..., User]) -> User:
+    return make_user("hq_coordinator")
+
+
+@pytest.fixture
+def admin_user_bali(make_user: Callable[..., User]) -> User:
+    return make_user("admin")
+
+
+@pytest.fixture
+def token_for() -> Callable[[User], str]:
+    return do_issue_token
+
+
+@pytest.fixture
+def api_headers(token_for: Callable[[User], str]) -> Callable[[User], dict[str, str]]:
+    def headers(user: User) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token_for(user)}"}
+
+    return headers
+
+
+@pytest.fixture
+def activity_data() -> Callable[..., dict[str, Any]]:
+    """Valid activity data for `do_create_activity`, with overrides."""
+
+    def build(**overrides: Any) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "iati_identifier": "XM-DAC-41116-TEST-0001",
+            "reporting_org": {"ref": "XM-DAC-41116", "names": {"en": "UNEP"}, "type": "40"},
+            "title": {
+                "en": "Training on ozone-depleting substances",
+                "fr": "Formation sur l'ozone",
+            },
+            "description": {"en": "Customs officers learn to identify refrigerants."},
+            "status": "2",
+            "activity_type": "training",
+            "default_currency": "USD",
+            "planned_start": "2024-01-01",
+            "planned_end": "2025-06-30",
+            "countries": [{"code": "KE", "percentage": "100"}],
+            "sectors": [{"code": "41020", "vocabulary": "1", "percentage": "100"}],
+            "themes": ["CC04"],
+            "meas": ["MONTREAL"],
+            "budgets": [
+                {
+                    "period_start": "2024-01-01",
+                    "period_end": "2024-12-31",
+                    "value": "100000",
+                    "currency": "USD",
+                },
+                {
+                    "period_start": "2025-01-01",
+                    "period_end": "2025-06-30",
+                    "value": "50000.50",
+                    "currency": "USD",
+                },
+            ],
+        }
+        data.update(overrides)
+        return data
+
+    return build
