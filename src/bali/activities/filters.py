@@ -1,0 +1,213 @@
+"""The activity filters shared by the search page, the API, CSV/JSON exports and IATI export.
+
+One parser for the query parameters (`q`, `country`, `region`, `theme`, `sector`, `org`,
+`status`, `type`, `year`, `gender`, `mea`, `source`, `sort`) so that every entry point accepts the
+same URL and rejects the same bad values with the same message. Values within one parameter are
+ORed (repeat the parameter or separate with commas); parameters are ANDed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from bali.activities.models import Activity, ActivityType
+from bali.reference import lookups
+
+MAX_QUERY_LENGTH = 500
+SORTS = ("relevance", "newest", "start", "-start", "budget", "-budget", "title")
+LIST_FILTERS = (
+    "country",
+    "region",
+    "theme",
+    "sector",
+    "org",
+    "status",
+    "type",
+    "year",
+    "gender",
+    "mea",
+    "source",
+)
+
+
+@dataclass
+class ActivityFilters:
+    q: str = ""
+    country: list[str] = field(default_factory=list)
+    region: list[str] = field(default_factory=list)
+    theme: list[str] = field(default_factory=list)
+    sector: list[str] = field(default_factory=list)
+    org: list[str] = field(default_factory=list)
+    status: list[str] = field(default_factory=list)
+    type: list[str] = field(default_factory=list)
+    year: list[str] = field(default_factory=list)
+    gender: list[str] = field(default_factory=list)
+    mea: list[str] = field(default_factory=list)
+    source: list[str] = field(default_factory=list)
+    sort: str = "relevance"
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.q and not any(getattr(self, name) for name in LIST_FILTERS)
+
+    def as_params(self) -> dict[str, Any]:
+        """The filters as query parameters (for links and exports)."""
+        params: dict[str, Any] = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if value and not (item.name == "sort" and value == "relevance"):
+                params[item.name] = value
+        return params
+
+
+def _values(params: Mapping[str, Any], name: str) -> list[str]:
+    if hasattr(params, "getlist"):
+        raw = params.getlist(name)
+    else:
+        raw = params.get(name) or []
+        raw = [raw] if isinstance(raw, str) else list(raw)
+    values: list[str] = []
+    for item in raw:
+        for part in str(item).split(","):
+            part = part.strip()
+            if part and part not in values:
+                values.append(part)
+    return values
+
+
+def _check(
+    name: str, values: list[str], valid: frozenset[str] | set[str], errors: dict[str, list[str]]
+) -> None:
+    unknown = [value for value in values if value not in valid]
+    if unknown:
+        errors.setdefault(name, []).append(
+            _("Unknown value for %(name)s: %(values)s.")
+            % {"name": name, "values": ", ".join(unknown)}
+        )
+
+
+def _validate(filters: ActivityFilters, errors: dict[str, list[str]]) -> None:
+    _check("country", filters.country, lookups.reference_codes("Country"), errors)
+    _check("region", filters.region, lookups.reference_codes("Region"), errors)
+    _check("theme", filters.theme, lookups.reference_codes("Theme"), errors)
+    _check("mea", filters.mea, lookups.reference_codes("MEA"), errors)
+    _check("status", filters.status, lookups.codelist_codes("ActivityStatus"), errors)
+    _check("type", filters.type, set(ActivityType.values), errors)
+    _check("gender", filters.gender, {"0", "1", "2"}, errors)
+    for year in filters.year:
+        if not (year.isdigit() and 1900 <= int(year) <= 2100):
+            errors.setdefault("year", []).append(_("A year is four digits, such as 2024."))
+    for sector in filters.sector:
+        if not sector.isdigit() or len(sector) not in (3, 5):
+            errors.setdefault("sector", []).append(
+                _("A sector is a DAC code of 5 digits (purpose) or 3 digits (category).")
+            )
+    if filters.sort not in SORTS:
+        errors.setdefault("sort", []).append(
+            _("Sort by one of: %(choices)s.") % {"choices": ", ".join(SORTS)}
+        )
+    if len(filters.q) > MAX_QUERY_LENGTH:
+        errors.setdefault("q", []).append(
+            _("The search text is too long (at most %(max)d characters).")
+            % {"max": MAX_QUERY_LENGTH}
+        )
+
+
+def parse_filters(params: Mapping[str, Any]) -> ActivityFilters:
+    """Filters from query parameters; raises ValidationError {parameter: [messages]}."""
+    filters = ActivityFilters(
+        q=str(params.get("q") or "").strip(),
+        sort=str(params.get("sort") or "relevance").strip(),
+        **{name: _values(params, name) for name in LIST_FILTERS},
+    )
+    filters.country = [code.upper() for code in filters.country]
+    filters.region = [code.upper() for code in filters.region]
+    filters.theme = [code.upper() for code in filters.theme]
+    filters.mea = [code.upper() for code in filters.mea]
+    errors: dict[str, list[str]] = {}
+    _validate(filters, errors)
+    if errors:
+        raise ValidationError(errors)
+    return filters
+
+
+def _source_condition(sources: list[str]) -> Q:
+    """`local`, `imported` (any publisher) or `imported:<publisher ref>`."""
+    condition = Q(pk__in=[])
+    for source in sources:
+        if source == "local":
+            condition |= Q(source="local")
+        elif source == "imported":
+            condition |= Q(source="imported")
+        elif source.startswith("imported:"):
+            condition |= Q(source="imported", source_publisher=source.split(":", 1)[1])
+        else:
+            condition |= Q(source="imported", source_publisher=source)
+    return condition
+
+
+def apply_filters(queryset: QuerySet[Activity], filters: ActivityFilters) -> QuerySet[Activity]:
+    """Apply every filter except the text query `q` with the ORM (subqueries, no duplicates)."""
+    from bali.activities.models import (
+        ActivitySector,
+        ActivityTheme,
+        ParticipatingOrg,
+        RecipientCountry,
+    )
+
+    if filters.country:
+        queryset = queryset.filter(
+            pk__in=RecipientCountry.objects.filter(country_id__in=filters.country).values(
+                "activity_id"
+            )
+        )
+    if filters.region:
+        queryset = queryset.filter(
+            pk__in=RecipientCountry.objects.filter(
+                country__unep_region_id__in=filters.region
+            ).values("activity_id")
+        )
+    if filters.theme:
+        queryset = queryset.filter(
+            pk__in=ActivityTheme.objects.filter(theme_id__in=filters.theme).values("activity_id")
+        )
+    if filters.sector:
+        condition = Q(pk__in=[])
+        five = [s for s in filters.sector if len(s) == 5]
+        three = [s for s in filters.sector if len(s) == 3]
+        if five:
+            condition |= Q(vocabulary="1", code__in=five)
+        for prefix in three:
+            condition |= Q(vocabulary="1", code__startswith=prefix) | Q(vocabulary="2", code=prefix)
+        queryset = queryset.filter(
+            pk__in=ActivitySector.objects.filter(condition).values("activity_id")
+        )
+    if filters.org:
+        queryset = queryset.filter(
+            Q(reporting_org__ref__in=filters.org)
+            | Q(pk__in=ParticipatingOrg.objects.filter(ref__in=filters.org).values("activity_id"))
+        )
+    if filters.status:
+        queryset = queryset.filter(status__in=filters.status)
+    if filters.type:
+        queryset = queryset.filter(activity_type__in=filters.type)
+    if filters.gender:
+        queryset = queryset.filter(gender_marker__in=[int(g) for g in filters.gender])
+    if filters.mea:
+        queryset = queryset.filter(meas__code__in=filters.mea).distinct()
+    if filters.source:
+        queryset = queryset.filter(_source_condition(filters.source))
+    if filters.year:
+        condition = Q(pk__in=[])
+        for year in filters.year:
+            condition |= Q(start_date__year__lte=int(year)) & (
+                Q(end_date__year__gte=int(year)) | Q(end_date__isnull=True)
+            )
+        queryset = queryset.filter(condition & Q(start_date__isnull=False))
+    return queryset
