@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
@@ -49,8 +50,15 @@ def make_messages(app: Path, locales: tuple[str, ...] = LOCALES) -> None:
     ]
     for locale in locales:
         args += ["-l", locale]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bali.config.settings"}
-    subprocess.run(args, cwd=app, check=True, env=env, stdout=subprocess.DEVNULL)
+    with tempfile.TemporaryDirectory() as scratch:
+        # makemessages runs inside the app folder; keep the settings' data folder (secret key,
+        # static root) out of the source tree.
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bali.config.settings",
+            "BALI_DATA_DIR": scratch,
+        }
+        subprocess.run(args, cwd=app, check=True, env=env, stdout=subprocess.DEVNULL)
 
 
 def fill_english(app: Path) -> None:

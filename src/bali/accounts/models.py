@@ -15,6 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from bali.accounts.roles import GLOBAL_ROLES, ROLE_SCOPE, Role
 
 
+SCOPE_REQUIRED = {
+    "country": _("This role needs a country."),
+    "region": _("This role needs a UNEP region."),
+    "division": _("This role needs a division."),
+    "organisation": _("This role needs an organisation."),
+}
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -99,7 +107,7 @@ class User(AbstractUser):
         super().clean()
         scope = ROLE_SCOPE.get(self.role) if self.role else None
         if scope and getattr(self, f"{scope}_id") is None:
-            raise ValidationError({scope: _("This role needs a %(scope)s.") % {"scope": scope}})
+            raise ValidationError({scope: SCOPE_REQUIRED[scope]})
 
     @property
     def display_name(self) -> str:

@@ -19,7 +19,7 @@ from bali.activities.models import ActivityType, GenderMarker, Visibility
 from bali.core.i18n import clean_texts
 from bali.reference import lookups
 
-IDENTIFIER_RE = re.compile(r"^\S(.*\S)?$")
+IDENTIFIER_RE = re.compile(r"^\S+$")
 
 
 class Errors:

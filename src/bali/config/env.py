@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
-import dj_email_url
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
@@ -35,6 +35,16 @@ DOCUMENTED: dict[str, str] = {
     "BALI_TEST_POSTGRES_URL": "make test also runs the suite on this PostgreSQL",
     "BALI_TEST_DB_NAME": "name of the throw-away test database (parallel runs)",
     "BALI_LOG_LEVEL": "log level of the bali loggers",
+}
+
+
+# scheme → (STARTTLS, implicit TLS, default port)
+SMTP_SCHEMES = {
+    "smtp": (False, False, 25),
+    "smtp+tls": (True, False, 587),
+    "submission": (True, False, 587),
+    "smtps": (False, True, 465),
+    "smtp+ssl": (False, True, 465),
 }
 
 
@@ -105,22 +115,33 @@ def database_config(url: str, data_dir: Path) -> dict[str, Any]:
 
 
 def email_config(url: str) -> dict[str, Any]:
-    """Translate BALI_EMAIL_URL into Django EMAIL_* settings; console by default."""
+    """Translate BALI_EMAIL_URL into Django EMAIL_* settings; console output by default.
+
+    `smtp://user:pass@host:25`, `smtp+tls://...:587` (STARTTLS), `smtps://...:465` (TLS from the
+    start), `console://`, `memory://` (kept in memory, for tests). User and password may be
+    percent-encoded.
+    """
     if not url or url.startswith("console:"):
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
-    if url.startswith("memory:") or url.startswith("locmem:"):
+    if url.startswith(("memory:", "locmem:")):
         return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    parsed = urlsplit(url)
+    if parsed.scheme not in SMTP_SCHEMES or not parsed.hostname:
+        raise ConfigError(
+            "BALI_EMAIL_URL must be console://, memory://, smtp://, smtp+tls:// or smtps:// "
+            "with a host name"
+        )
     try:
-        parsed = dj_email_url.parse(url)
-    except Exception as exc:
-        raise ConfigError(f"BALI_EMAIL_URL is not a mail URL: {exc}") from exc
+        port = parsed.port
+    except ValueError as exc:
+        raise ConfigError(f"BALI_EMAIL_URL has a bad port: {exc}") from exc
     return {
-        "EMAIL_BACKEND": parsed["EMAIL_BACKEND"],
-        "EMAIL_HOST": parsed["EMAIL_HOST"],
-        "EMAIL_PORT": parsed["EMAIL_PORT"],
-        "EMAIL_HOST_USER": parsed["EMAIL_HOST_USER"],
-        "EMAIL_HOST_PASSWORD": parsed["EMAIL_HOST_PASSWORD"],
-        "EMAIL_USE_TLS": parsed["EMAIL_USE_TLS"],
-        "EMAIL_USE_SSL": parsed["EMAIL_USE_SSL"],
-        "EMAIL_TIMEOUT": parsed.get("EMAIL_TIMEOUT") or 20,
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parsed.hostname,
+        "EMAIL_PORT": port or SMTP_SCHEMES[parsed.scheme][2],
+        "EMAIL_HOST_USER": unquote(parsed.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
+        "EMAIL_USE_TLS": SMTP_SCHEMES[parsed.scheme][0],
+        "EMAIL_USE_SSL": SMTP_SCHEMES[parsed.scheme][1],
+        "EMAIL_TIMEOUT": 20,
     }
