@@ -81,7 +81,13 @@ def fill_english(app: Path) -> None:
 
 
 def main() -> None:
-    apps = [p for p in sorted(PACKAGE.iterdir()) if (p / "__init__.py").exists() and has_strings(p)]
+    """Refresh the named apps (`tools/make_messages.py requests iati`), or every app."""
+    wanted = set(sys.argv[1:])
+    apps = [
+        p
+        for p in sorted(PACKAGE.iterdir())
+        if (p / "__init__.py").exists() and has_strings(p) and (not wanted or p.name in wanted)
+    ]
     for app in apps:
         make_messages(app)
         fill_english(app)

@@ -19,17 +19,24 @@ pytestmark = pytest.mark.django_db
 
 def test_role_names_are_the_promised_ones() -> None:
     assert set(Role.values) == {
-        "national_focal_point", "regional_officer", "division_focal_point", "partner_editor",
-        "hq_coordinator", "admin",
+        "national_focal_point",
+        "regional_officer",
+        "division_focal_point",
+        "partner_editor",
+        "hq_coordinator",
+        "admin",
     }
     assert set(ROLE_SCOPE) == set(Role.values)
 
 
-@pytest.mark.parametrize(("role", "scope", "field", "value"), [
-    ("national_focal_point", UserScope(country="ke"), "country_id", "KE"),
-    ("regional_officer", UserScope(region="afr"), "region_id", "AFR"),
-    ("division_focal_point", UserScope(division="DTIE"), "division_id", "DTIE"),
-])
+@pytest.mark.parametrize(
+    ("role", "scope", "field", "value"),
+    [
+        ("national_focal_point", UserScope(country="ke"), "country_id", "KE"),
+        ("regional_officer", UserScope(region="afr"), "region_id", "AFR"),
+        ("division_focal_point", UserScope(division="DTIE"), "division_id", "DTIE"),
+    ],
+)
 def test_scoped_roles(role: str, scope: UserScope, field: str, value: str) -> None:
     user = do_create_user(f"{role}@example.org", role, scope)
     assert getattr(user, field) == value
@@ -41,14 +48,17 @@ def test_partner_editor_org_is_created_when_unknown() -> None:
     assert user.organisation.ref == "XM-TEST-1"
 
 
-@pytest.mark.parametrize(("role", "scope", "field"), [
-    ("national_focal_point", UserScope(), "country"),
-    ("regional_officer", UserScope(), "region"),
-    ("division_focal_point", UserScope(), "division"),
-    ("partner_editor", UserScope(), "organisation"),
-    ("national_focal_point", UserScope(country="XX"), "country"),
-    ("regional_officer", UserScope(region="MARS"), "region"),
-])
+@pytest.mark.parametrize(
+    ("role", "scope", "field"),
+    [
+        ("national_focal_point", UserScope(), "country"),
+        ("regional_officer", UserScope(), "region"),
+        ("division_focal_point", UserScope(), "division"),
+        ("partner_editor", UserScope(), "organisation"),
+        ("national_focal_point", UserScope(country="XX"), "country"),
+        ("regional_officer", UserScope(region="MARS"), "region"),
+    ],
+)
 def test_missing_or_unknown_scope_is_refused(role: str, scope: UserScope, field: str) -> None:
     with pytest.raises(ValidationError) as caught:
         do_create_user("x@example.org", role, scope)
@@ -89,22 +99,37 @@ def test_inactive_user_token_refused() -> None:
 
 def test_create_user_command_prints_token_last(client: Client) -> None:
     out = StringIO()
-    call_command("create_user", "focal@example.org", "--role", "national_focal_point",
-                 "--country", "KE", "--token", stdout=out)
+    call_command(
+        "create_user",
+        "focal@example.org",
+        "--role",
+        "national_focal_point",
+        "--country",
+        "KE",
+        "--token",
+        stdout=out,
+    )
     lines = out.getvalue().strip().splitlines()
     raw = lines[-1]
     assert raw.startswith("bali_")
     response = client.get("/api/v1/accounts/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 200
     assert response.json() == {
-        "email": "focal@example.org", "full_name": "", "role": "national_focal_point",
-        "country": "KE", "region": None, "division": None, "org": None,
+        "email": "focal@example.org",
+        "full_name": "",
+        "role": "national_focal_point",
+        "country": "KE",
+        "region": None,
+        "division": None,
+        "org": None,
     }
 
 
 def test_create_user_command_errors_clearly() -> None:
     with pytest.raises(CommandError, match="country"):
-        call_command("create_user", "x@example.org", "--role", "national_focal_point", stdout=StringIO())
+        call_command(
+            "create_user", "x@example.org", "--role", "national_focal_point", stdout=StringIO()
+        )
 
 
 def test_api_rejects_bad_token(client: Client) -> None:
@@ -117,6 +142,8 @@ def test_api_rejects_bad_token(client: Client) -> None:
 def test_login_page_signs_in(client: Client) -> None:
     do_create_user("web@example.org", "hq_coordinator", UserScope(), password="long-enough-pw")
     assert client.get("/en/accounts/login/").status_code == 200
-    response = client.post("/en/accounts/login/", {"username": "web@example.org", "password": "long-enough-pw"})
+    response = client.post(
+        "/en/accounts/login/", {"username": "web@example.org", "password": "long-enough-pw"}
+    )
     assert response.status_code == 302
     assert client.get("/en/").context["user"].email == "web@example.org"

@@ -25,7 +25,9 @@ from bali.core.permissions import PermissionDenied
 pytestmark = pytest.mark.django_db
 
 
-def test_create_derives_dates_budget_and_themes(hq_user: User, activity_data: Callable[..., dict]) -> None:
+def test_create_derives_dates_budget_and_themes(
+    hq_user: User, activity_data: Callable[..., dict]
+) -> None:
     activity = do_create_activity(hq_user, activity_data())
     assert activity.source == "local"
     assert str(activity.start_date) == "2024-01-01"
@@ -41,20 +43,29 @@ def test_create_derives_dates_budget_and_themes(hq_user: User, activity_data: Ca
 def test_snapshot_round_trips_input(hq_user: User, activity_data: Callable[..., dict]) -> None:
     activity = do_create_activity(hq_user, activity_data())
     data = snapshot.snapshot(snapshot.with_prefetch(Activity.objects.filter(pk=activity.pk)).get())
-    assert data["title"] == {"en": "Training on ozone-depleting substances", "fr": "Formation sur l'ozone"}
+    assert data["title"] == {
+        "en": "Training on ozone-depleting substances",
+        "fr": "Formation sur l'ozone",
+    }
     assert data["countries"] == [{"code": "KE", "percentage": "100"}]
     assert data["budgets"][1]["value"] == "50000.5"
     assert data["planned_start"] == "2024-01-01"
 
 
-def test_gender_marker_from_policy_marker(hq_user: User, activity_data: Callable[..., dict]) -> None:
-    activity = do_create_activity(hq_user, activity_data(
-        policy_markers=[{"code": "1", "vocabulary": "1", "significance": "2"}]))
+def test_gender_marker_from_policy_marker(
+    hq_user: User, activity_data: Callable[..., dict]
+) -> None:
+    activity = do_create_activity(
+        hq_user,
+        activity_data(policy_markers=[{"code": "1", "vocabulary": "1", "significance": "2"}]),
+    )
     assert activity.gender_marker == 2
     assert activity.themes.filter(theme_id="CC13", origin="marker").exists()
 
 
-def test_create_records_history_with_new_values(hq_user: User, activity_data: Callable[..., dict]) -> None:
+def test_create_records_history_with_new_values(
+    hq_user: User, activity_data: Callable[..., dict]
+) -> None:
     activity = do_create_activity(hq_user, activity_data())
     change = ActivityChange.objects.get(activity=activity)
     assert change.action == "create" and change.actor == hq_user
@@ -62,19 +73,24 @@ def test_create_records_history_with_new_values(hq_user: User, activity_data: Ca
     assert change.changes["title"][1]["en"] == "Training on ozone-depleting substances"
 
 
-def test_update_records_old_and_new_values(hq_user: User, activity_data: Callable[..., dict]) -> None:
+def test_update_records_old_and_new_values(
+    hq_user: User, activity_data: Callable[..., dict]
+) -> None:
     activity = do_create_activity(hq_user, activity_data())
     updated = do_update_activity(hq_user, activity, {"status": "3", "countries": [{"code": "TZ"}]})
     assert updated.version == 2
     change = ActivityChange.objects.filter(activity=activity, action="update").get()
     assert change.changes["status"] == ["2", "3"]
     assert change.changes["countries"] == [
-        [{"code": "KE", "percentage": "100"}], [{"code": "TZ", "percentage": None}]
+        [{"code": "KE", "percentage": "100"}],
+        [{"code": "TZ", "percentage": None}],
     ]
     assert set(change.changes) == {"status", "countries"}
 
 
-def test_update_without_change_records_nothing(hq_user: User, activity_data: Callable[..., dict]) -> None:
+def test_update_without_change_records_nothing(
+    hq_user: User, activity_data: Callable[..., dict]
+) -> None:
     activity = do_create_activity(hq_user, activity_data())
     do_update_activity(hq_user, activity, {"status": "2"})
     assert not ActivityChange.objects.filter(action="update").exists()
@@ -82,7 +98,9 @@ def test_update_without_change_records_nothing(hq_user: User, activity_data: Cal
     assert activity.version == 1
 
 
-def test_changing_sectors_recomputes_derived_themes(hq_user: User, activity_data: Callable[..., dict]) -> None:
+def test_changing_sectors_recomputes_derived_themes(
+    hq_user: User, activity_data: Callable[..., dict]
+) -> None:
     activity = do_create_activity(hq_user, activity_data())
     do_update_activity(hq_user, activity, {"sectors": [{"code": "23210"}]})
     themes = {t.theme_id: t.origin for t in activity.themes.all()}
@@ -98,19 +116,34 @@ def test_stale_version_is_a_conflict(hq_user: User, activity_data: Callable[...,
 
 def test_validation_reports_every_field(hq_user: User, activity_data: Callable[..., dict]) -> None:
     bad = activity_data(
-        iati_identifier="has space", status="9", countries=[{"code": "XX"}],
-        budgets=[{"value": "12,5", "period_start": "2024-13-01"}], themes=["TH99"],
-        planned_start="2025-01-01", planned_end="2024-01-01", gender_marker=5,
+        iati_identifier="has space",
+        status="9",
+        countries=[{"code": "XX"}],
+        budgets=[{"value": "12,5", "period_start": "2024-13-01"}],
+        themes=["TH99"],
+        planned_start="2025-01-01",
+        planned_end="2024-01-01",
+        gender_marker=5,
     )
     with pytest.raises(ValidationError) as caught:
         do_create_activity(hq_user, bad)
     fields = set(caught.value.message_dict)
-    assert {"iati_identifier", "status", "countries.0.code", "budgets.0.value",
-            "budgets.0.period_start", "themes.0", "planned_end", "gender_marker"} <= fields
+    assert {
+        "iati_identifier",
+        "status",
+        "countries.0.code",
+        "budgets.0.value",
+        "budgets.0.period_start",
+        "themes.0",
+        "planned_end",
+        "gender_marker",
+    } <= fields
     assert not Activity.objects.exists()
 
 
-def test_validation_messages_follow_language(hq_user: User, activity_data: Callable[..., dict]) -> None:
+def test_validation_messages_follow_language(
+    hq_user: User, activity_data: Callable[..., dict]
+) -> None:
     from django.utils import translation
 
     with translation.override("fr"), pytest.raises(ValidationError) as caught:
@@ -153,13 +186,19 @@ def test_division_focal_point_keeps_division_activities(
         do_create_activity(dewa, activity_data(iati_identifier="X-2", division="DTIE"))
 
 
-@pytest.mark.parametrize("role,scope", [
-    ("national_focal_point", {"country": "KE"}),
-    ("regional_officer", {"region": "AFR"}),
-])
+@pytest.mark.parametrize(
+    "role,scope",
+    [
+        ("national_focal_point", {"country": "KE"}),
+        ("regional_officer", {"region": "AFR"}),
+    ],
+)
 def test_roles_without_activity_rights(
-    make_user: Callable[..., User], activity_data: Callable[..., dict], hq_user: User,
-    role: str, scope: dict[str, str],
+    make_user: Callable[..., User],
+    activity_data: Callable[..., dict],
+    hq_user: User,
+    role: str,
+    scope: dict[str, str],
 ) -> None:
     user = make_user(role, **scope)
     activity = do_create_activity(hq_user, activity_data())
@@ -185,8 +224,11 @@ def test_delete_keeps_history(hq_user: User, activity_data: Callable[..., dict])
     activity = do_create_activity(hq_user, activity_data())
     do_delete_activity(hq_user, activity)
     assert not Activity.objects.exists()
-    actions = list(ActivityChange.objects.filter(iati_identifier="XM-DAC-41116-TEST-0001")
-                   .values_list("action", flat=True))
+    actions = list(
+        ActivityChange.objects.filter(iati_identifier="XM-DAC-41116-TEST-0001").values_list(
+            "action", flat=True
+        )
+    )
     assert sorted(actions) == ["create", "delete"]
 
 

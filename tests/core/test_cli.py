@@ -17,8 +17,14 @@ from bali.activities.models import Activity
 def _bali(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("BALI_", "DJANGO_"))}
     environ["BALI_DATA_DIR"] = str(cwd)
-    return subprocess.run([sys.executable, "-m", "bali", *args], env=environ, cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "bali", *args],
+        env=environ,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_cli_runs_django_and_own_commands_with_hyphens(tmp_path: Path) -> None:
@@ -28,7 +34,9 @@ def test_cli_runs_django_and_own_commands_with_hyphens(tmp_path: Path) -> None:
     assert "countries: 249 created" in loaded.stdout
     again = _bali("load_reference", cwd=tmp_path)
     assert "countries: 0 created, 0 updated, 249 unchanged" in again.stdout
-    created = _bali("create-user", "hq@example.org", "--role", "hq_coordinator", "--token", cwd=tmp_path)
+    created = _bali(
+        "create-user", "hq@example.org", "--role", "hq_coordinator", "--token", cwd=tmp_path
+    )
     assert created.returncode == 0, created.stderr
     assert created.stdout.strip().splitlines()[-1].startswith("bali_")
     bad = _bali("create-user", "x@example.org", "--role", "nobody", cwd=tmp_path)
@@ -46,8 +54,9 @@ def test_console_script_is_installed() -> None:
 
 @pytest.mark.django_db
 def test_demo_is_deterministic_and_idempotent() -> None:
-    from bali.activities.demo import activity_data
     import random
+
+    from bali.activities.demo import activity_data
 
     first = activity_data(7, random.Random("seed"))
     second = activity_data(7, random.Random("seed"))
@@ -59,7 +68,9 @@ def test_demo_is_deterministic_and_idempotent() -> None:
     assert {"AFR", "ASP", "EUR", "LAC", "WAS"} <= regions
     themes = set(Activity.objects.values_list("themes__theme_id", flat=True))
     assert len(themes - {None}) == 32
-    languages = {lang for title in Activity.objects.values_list("title", flat=True) for lang in title}
+    languages = {
+        lang for title in Activity.objects.values_list("title", flat=True) for lang in title
+    }
     assert languages == {"ar", "zh", "en", "fr", "ru", "es"}
     call_command("demo", stdout=StringIO())
     assert Activity.objects.count() == count

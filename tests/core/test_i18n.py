@@ -35,7 +35,10 @@ def test_every_app_with_strings_has_six_catalogues() -> None:
     assert {"accounts", "activities", "portal", "reference"} <= set(APPS_WITH_STRINGS)
     for app in APPS_WITH_STRINGS:
         for locale in LOCALES:
-            assert (PACKAGE / app / "locale" / locale / "LC_MESSAGES" / "django.po").exists(), (app, locale)
+            assert (PACKAGE / app / "locale" / locale / "LC_MESSAGES" / "django.po").exists(), (
+                app,
+                locale,
+            )
 
 
 @pytest.mark.parametrize("app", APPS_WITH_STRINGS)
@@ -52,11 +55,31 @@ def test_catalogues_are_up_to_date_with_source(app: str, tmp_path: Path) -> None
         pytest.fail("GNU gettext is needed for this check (apt-get install gettext)")
     copy = tmp_path / app
     shutil.copytree(PACKAGE / app, copy, ignore=shutil.ignore_patterns("*.mo", "__pycache__"))
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bali.config.settings", "BALI_DATA_DIR": str(tmp_path)}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bali.config.settings",
+        "BALI_DATA_DIR": str(tmp_path),
+    }
     subprocess.run(
-        [sys.executable, "-m", "bali", "makemessages", "--no-location", "-e", "html,txt,py",
-         "-i", "migrations/*", "-i", "tests/*", "-l", "fr"],
-        cwd=copy, env=env, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "bali",
+            "makemessages",
+            "--no-location",
+            "-e",
+            "html,txt,py",
+            "-i",
+            "migrations/*",
+            "-i",
+            "tests/*",
+            "-l",
+            "fr",
+        ],
+        cwd=copy,
+        env=env,
+        check=True,
+        capture_output=True,
     )
     assert _untranslated(copy / "locale" / "fr" / "LC_MESSAGES" / "django.po") == []
 

@@ -16,8 +16,10 @@ from bali.config import env
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("yes", True), ("ON", True),
-                                               ("0", False), ("off", False), ("", False)])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("1", True), ("yes", True), ("ON", True), ("0", False), ("off", False), ("", False)],
+)
 def test_env_bool(raw: str, expected: bool) -> None:
     assert env.env_bool("X", not expected, {"X": raw}) is expected
 
@@ -48,7 +50,11 @@ def test_postgres_url(tmp_path: Path) -> None:
     config = env.database_config("postgresql://bali:pw@db.example.org:5433/bali", tmp_path)
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["HOST"], config["PORT"], config["NAME"], config["USER"]) == (
-        "db.example.org", 5433, "bali", "bali")
+        "db.example.org",
+        5433,
+        "bali",
+        "bali",
+    )
 
 
 def test_unsupported_database_refused(tmp_path: Path) -> None:
@@ -60,7 +66,11 @@ def test_email_urls() -> None:
     assert env.email_config("")["EMAIL_BACKEND"].endswith("console.EmailBackend")
     smtp = env.email_config("smtp+tls://user:secret@mail.example.org:587")
     assert smtp["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
-    assert (smtp["EMAIL_HOST"], smtp["EMAIL_PORT"], smtp["EMAIL_USE_TLS"]) == ("mail.example.org", 587, True)
+    assert (smtp["EMAIL_HOST"], smtp["EMAIL_PORT"], smtp["EMAIL_USE_TLS"]) == (
+        "mail.example.org",
+        587,
+        True,
+    )
 
 
 def test_every_setting_is_documented_in_readme() -> None:
@@ -77,18 +87,31 @@ def test_every_variable_read_is_documented() -> None:
     assert used - set(env.DOCUMENTED) - settings_names == set()
 
 
-def _run_bali(args: list[str], extra_env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def _run_bali(
+    args: list[str], extra_env: dict[str, str], tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("BALI_", "DJANGO_"))}
     environ.update({"BALI_DATA_DIR": str(tmp_path), **extra_env})
-    return subprocess.run([sys.executable, "-m", "bali", *args], env=environ, capture_output=True,
-                          text=True, timeout=120, cwd=tmp_path)
+    return subprocess.run(
+        [sys.executable, "-m", "bali", *args],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
 
 
 def test_check_deploy_clean_with_production_values(tmp_path: Path) -> None:
-    result = _run_bali(["check", "--deploy", "--fail-level", "WARNING"], {
-        "BALI_DEBUG": "0", "BALI_SECRET_KEY": secrets.token_urlsafe(50),
-        "BALI_ALLOWED_HOSTS": "clearinghouse.example.org",
-    }, tmp_path)
+    result = _run_bali(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        {
+            "BALI_DEBUG": "0",
+            "BALI_SECRET_KEY": secrets.token_urlsafe(50),
+            "BALI_ALLOWED_HOSTS": "clearinghouse.example.org",
+        },
+        tmp_path,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -105,8 +128,12 @@ def test_secret_key_generated_once_and_kept(tmp_path: Path) -> None:
 
 def test_email_url_variants() -> None:
     ssl = env.email_config("smtps://a%40b.org:p%2Fw@mail.example.org")
-    assert (ssl["EMAIL_PORT"], ssl["EMAIL_USE_SSL"], ssl["EMAIL_HOST_USER"], ssl["EMAIL_HOST_PASSWORD"]) == (
-        465, True, "a@b.org", "p/w")
+    assert (
+        ssl["EMAIL_PORT"],
+        ssl["EMAIL_USE_SSL"],
+        ssl["EMAIL_HOST_USER"],
+        ssl["EMAIL_HOST_PASSWORD"],
+    ) == (465, True, "a@b.org", "p/w")
     assert env.email_config("memory://")["EMAIL_BACKEND"].endswith("locmem.EmailBackend")
     with pytest.raises(env.ConfigError):
         env.email_config("http://mail.example.org")

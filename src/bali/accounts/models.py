@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 from bali.accounts.roles import GLOBAL_ROLES, ROLE_SCOPE, Role
 
-
 SCOPE_REQUIRED = {
     "country": _("This role needs a country."),
     "region": _("This role needs a UNEP region."),

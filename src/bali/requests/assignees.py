@@ -41,9 +41,7 @@ class Assignee:
         if self.kind == DIVISION:
             return lookups.division_name(self.code)
         if self.kind == OFFICE:
-            return _("Regional office for %(region)s") % {
-                "region": lookups.region_name(self.code)
-            }
+            return _("Regional office for %(region)s") % {"region": lookups.region_name(self.code)}
         return _organisation_label(self.code)
 
 

@@ -35,9 +35,7 @@ class Status(models.TextChoices):
     REFERRED = "referred", _("Referred to a partner")
 
 
-CLOSED_STATUSES = frozenset(
-    {Status.EVALUATED, Status.DECLINED, Status.WITHDRAWN, Status.REFERRED}
-)
+CLOSED_STATUSES = frozenset({Status.EVALUATED, Status.DECLINED, Status.WITHDRAWN, Status.REFERRED})
 
 
 class SupportType(models.TextChoices):

@@ -17,7 +17,6 @@ from bali.accounts.roles import Role
 
 if TYPE_CHECKING:
     from bali.accounts.models import User
-    from bali.requests.models import Request
 
 
 class RequestQuerySet(models.QuerySet["Request"]):
