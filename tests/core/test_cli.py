@@ -77,3 +77,41 @@ def test_demo_is_deterministic_and_idempotent() -> None:
     out = StringIO()
     call_command("demo", "--if-empty", stdout=out)
     assert "not loaded" in out.getvalue()
+
+
+def test_serve_prod_runs_gunicorn(tmp_path: Path) -> None:
+    """`bali serve --prod` serves through gunicorn (the production path, not runserver)."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("BALI_", "DJANGO_"))}
+    environ.update(
+        BALI_DATA_DIR=str(tmp_path), BALI_SECURE_SSL_REDIRECT="0", BALI_SECRET_KEY="x" * 60
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bali", "serve", f"127.0.0.1:{port}", "--prod", "--workers", "1"],
+        env=environ,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        body = ""
+        for _attempt in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    body = r.read().decode()
+                    server_header = r.headers.get("Server", "")
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert body == '{"status": "ok"}'
+        assert "gunicorn" in server_header
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
