@@ -4,15 +4,18 @@ CONTRACT (kept stable while the implementation changes):
 
 - `activity_queryset(filters, user)` returns a QuerySet of the activities the user may see
   that match every filter, text query included, ordered by `filters.sort`. Exports stream it.
-- `search(filters, user, page=, page_size=, cursor=, with_facets=)` returns a `SearchPage`: the
-  total count, one page of activities (with `reporting_org` selected), and facet counts
-  {facet name: [FacetValue]} for the facets in `FACETS`.
-- A malformed text query raises `QueryError` (a ValueError whose message is translated and fit
-  to show the user); pages and the API answer it with 400.
+- `search(filters, user, page=, page_size=, cursor=, with_facets=, facet_limit=)` returns a
+  `SearchPage`: the total count, one page of activities (with `reporting_org` selected), facet
+  counts {facet name: [FacetValue]} for the facets in `FACETS`, and `next_cursor` (an opaque
+  keyset cursor for the page after this one; None on the last page).
+- A malformed text query or cursor raises `QueryError` (a ValueError whose message is
+  translated and fit to show the user); pages and the API answer it with 400. A page past the
+  end is not an error here: the count, and no results.
 
-This first version matches the text query with a case-insensitive substring test on titles and
-identifiers and counts facets with the ORM: correct, slow at scale. The search engine (FTS5 /
-PostgreSQL full text, in-memory facet index) replaces the internals without changing callers.
+The engine behind it: the text query is parsed once (`bali.search.query`) and matched by the
+database's full-text index (SQLite FTS5 or PostgreSQL tsvector, `bali.search.backends`); facet
+counts, filters and sorting run on an in-memory numpy index (`bali.search.facet_index`) kept in
+step through a change log. See docs/search.md.
 """
 
 from __future__ import annotations
@@ -20,41 +23,32 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+import numpy as np
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from bali.activities.filters import ActivityFilters, apply_filters
 from bali.activities.models import Activity
+from bali.core.i18n import active_iso_language
+from bali.search import engine, ordering
+from bali.search.backends import get_backend
+from bali.search.counting import FACETS, combine, facet_counts, filter_masks
+from bali.search.facet_index import FacetIndex
+from bali.search.labels import facet_label
+from bali.search.query import Query, QueryError, parse_query
 
-ORDERINGS = {
-    "relevance": ("-updated_at", "-id"),
-    "newest": ("-updated_at", "-id"),
-    "start": ("start_date", "id"),
-    "-start": ("-start_date", "-id"),
-    "budget": ("total_budget", "id"),
-    "-budget": ("-total_budget", "-id"),
-    "title": ("iati_identifier",),
-}
+__all__ = [
+    "FACETS",
+    "MAX_PAGE_SIZE",
+    "FacetValue",
+    "QueryError",
+    "SearchPage",
+    "activity_queryset",
+    "search",
+]
 
-# Facet names are the filter parameter names (`?country=KE` selects a value of facet `country`).
-FACETS = (
-    "country",
-    "region",
-    "theme",
-    "sector",
-    "org",
-    "status",
-    "type",
-    "year",
-    "gender",
-    "mea",
-    "source",
-)
 MAX_PAGE_SIZE = 100
-
-
-class QueryError(ValueError):
-    """The text query cannot be understood (the message says why, in the user's language)."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +67,10 @@ class SearchPage:
     page: int = 1
     page_size: int = 20
     next_cursor: str | None = None
+    # Additions: values left out of each facet by `facet_limit`, and the normalised words and
+    # phrases searched for (to highlight them).
+    facet_more: dict[str, int] = field(default_factory=dict)
+    terms: list[str] = field(default_factory=list)
 
     @property
     def page_count(self) -> int:
@@ -80,41 +78,63 @@ class SearchPage:
 
 
 def activity_queryset(filters: ActivityFilters, user: Any = None) -> QuerySet[Activity]:
+    """Every matching activity the user may see, in the order of `filters.sort` (SQL only:
+    exports stream it; the text condition is a subquery on the full-text index)."""
+    query = parse_query(filters.q)
     queryset = apply_filters(Activity.objects.visible_to(user), filters)
-    if filters.q:
-        queryset = queryset.filter(
-            Q(title__icontains=filters.q) | Q(iati_identifier__icontains=filters.q)
-        )
-    return queryset.order_by(*ORDERINGS.get(filters.sort, ORDERINGS["relevance"]))
+    rank = None
+    if not query.is_empty:
+        engine.ensure_text_index()
+        backend = get_backend()
+        condition = RawSQL(*backend.id_subquery(query))
+        if query.is_negative_only:
+            queryset = queryset.exclude(pk__in=condition)
+        else:
+            queryset = queryset.filter(pk__in=condition)
+            if filters.sort == "relevance":
+                rank = RawSQL(*backend.rank_sql(query, '"activities_activity"."id"'))
+    sort = ordering.effective_sort(filters.sort, rank is not None)
+    return queryset.order_by(*ordering.sql_ordering(sort, active_iso_language(), rank))
 
 
-def _naive_facets(
-    queryset: QuerySet[Activity], filters: ActivityFilters
-) -> dict[str, list[FacetValue]]:
-    from bali.reference import lookups
+def _user_key(user: Any) -> tuple[Any, ...]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ("anonymous",)
+    return (user.pk, user.is_global, user.is_active, user.role)
 
-    def values(name: str, path: str, label: Any) -> list[FacetValue]:
-        rows = (
-            queryset.exclude(**{f"{path}__isnull": True})
-            .values(path)
-            .annotate(n=Count("pk", distinct=True))
-            .order_by("-n")
-        )
+
+def _facet_values(
+    counts: dict[str, dict[str, int]],
+    filters: ActivityFilters,
+    index: FacetIndex,
+    limit: int | None,
+) -> tuple[dict[str, list[FacetValue]], dict[str, int]]:
+    facets: dict[str, list[FacetValue]] = {}
+    more: dict[str, int] = {}
+    for name in FACETS:
         selected = set(getattr(filters, name))
-        return [
-            FacetValue(str(row[path]), label(str(row[path])), row["n"], str(row[path]) in selected)
-            for row in rows
+        found = dict(counts.get(name, {}))
+        for code in selected:
+            found.setdefault(code, 0)  # a chosen value stays visible (to unselect it)
+        if name == "year":
+            ranked = sorted(found.items(), key=lambda item: item[0], reverse=True)
+        else:
+            ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))
+        if limit is not None and len(ranked) > limit:
+            kept = ranked[:limit] + [item for item in ranked[limit:] if item[0] in selected]
+            more[name] = len(ranked) - len(kept)
+            ranked = kept
+        facets[name] = [
+            FacetValue(code, facet_label(name, code, index.org_names), n, code in selected)
+            for code, n in ranked
         ]
+    return facets, more
 
-    return {
-        "country": values("country", "countries__country_id", lookups.country_name),
-        "region": values("region", "countries__country__unep_region_id", lookups.region_name),
-        "theme": values("theme", "themes__theme_id", lookups.theme_name),
-        "status": values(
-            "status", "status", lambda code: lookups.code_name("ActivityStatus", code)
-        ),
-        "mea": values("mea", "meas__code", lookups.mea_name),
-    }
+
+def _load_results(ids: list[int], user: Any) -> list[Activity]:
+    """The page's activities in the engine's order (through the permission filter again)."""
+    found = Activity.objects.visible_to(user).select_related("reporting_org").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def search(
@@ -125,13 +145,68 @@ def search(
     page_size: int = 20,
     cursor: str | None = None,
     with_facets: bool = True,
+    facet_limit: int | None = None,
 ) -> SearchPage:
+    """One page of matching activities, the total count and the facet counts."""
     if page < 1:
         raise QueryError(_("The page number starts at 1."))
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
-    queryset = activity_queryset(filters, user)
-    count = queryset.count()
-    start = (page - 1) * page_size
-    results = list(queryset.select_related("reporting_org")[start : start + page_size])
-    facets = _naive_facets(queryset, filters) if with_facets else {}
-    return SearchPage(count, results, facets, page, page_size)
+    query = parse_query(filters.q)
+    index, current = engine.current_index()
+    with current.lock:
+        visible = current.masks.get_or(
+            (current.build, index.version, _user_key(user)), lambda: index.visible(user)
+        )
+        base, scores = _text_filtered(current, index, query, visible, filters.sort)
+        masks = filter_masks(index, filters)
+        candidates = np.flatnonzero(combine(base, list(masks.values())))
+        sort = ordering.effective_sort(filters.sort, scores is not None)
+        keys = ordering.sort_keys(
+            index,
+            candidates,
+            sort,
+            scores[candidates] if scores is not None else None,
+            active_iso_language(),
+        )
+        after = ordering.read_cursor(cursor, sort, len(keys)) if cursor else None
+        positions, more = ordering.select_page(keys, (page - 1) * page_size, page_size, after)
+        ids = [int(pk) for pk in index.ids[candidates[positions]]]
+        next_cursor = ordering.cursor_after(sort, keys, positions[-1]) if more else None
+        counts: dict[str, dict[str, int]] = {}
+        if with_facets:
+            key = (current.build, index.version, _user_key(user), query.canonical(), _key(filters))
+            counts = current.counts.get_or(
+                key, lambda: facet_counts(index, base, masks, filters.year)
+            )
+    facets, facet_more = (
+        _facet_values(counts, filters, index, facet_limit) if with_facets else ({}, {})
+    )
+    return SearchPage(
+        count=len(candidates),
+        results=_load_results(ids, user),
+        facets=facets,
+        page=page,
+        page_size=page_size,
+        next_cursor=next_cursor,
+        facet_more=facet_more,
+        terms=query.words(),
+    )
+
+
+def _key(filters: ActivityFilters) -> tuple[Any, ...]:
+    return tuple(tuple(sorted(getattr(filters, name))) for name in FACETS)
+
+
+def _text_filtered(
+    current: engine.EngineState,
+    index: FacetIndex,
+    query: Query,
+    visible: np.ndarray,
+    sort: str,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """(visible rows matching the text query, relevance per row when sorting by it)."""
+    if query.is_empty:
+        return visible, None
+    matches = engine.text_matches(current, index, query, scores=sort == "relevance")
+    mask, scores = engine.text_mask(index, matches)
+    return visible & mask, scores

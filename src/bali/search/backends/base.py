@@ -1,0 +1,126 @@
+"""What a text-index backend does; SQLite FTS5 and PostgreSQL full text implement it.
+
+Backends receive documents already cut into tokens (`bali.search.documents`) and queries already
+parsed (`bali.search.query`), so they only store tokens and translate the query tree into their
+own syntax. The result set of a query is therefore the same on both; only relevance scores
+differ (bm25 against ts_rank).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from bali.search.query import Query, Term
+
+# Fields of a document, in the order they are stored. Titles weigh most in relevance.
+FIELDS = ("title", "ident", "body")
+FIELD_LIMITS = {"title": 1000, "ident": 500, "body": 14000}  # tokens; sum < 16383 (PostgreSQL)
+
+
+@dataclass(frozen=True)
+class Document:
+    activity_id: int
+    title: list[str]
+    ident: list[str]
+    body: list[str]
+
+
+@dataclass(frozen=True)
+class Matches:
+    """Activity ids matching a query, with relevance scores (higher is better) when asked.
+
+    `complement`: the query has only excluded terms, and `ids` are the activities to exclude.
+    """
+
+    ids: np.ndarray
+    scores: np.ndarray | None
+    complement: bool = False
+
+
+class Backend:
+    vendor = ""
+    table = ""
+
+    def __init__(self, connection: BaseDatabaseWrapper) -> None:
+        self.connection = connection
+
+    # Schema -----------------------------------------------------------------------------
+    def create_schema(self, table: str | None = None) -> None:
+        raise NotImplementedError
+
+    def drop_schema(self, table: str | None = None) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {table or self.table}")
+
+    def clear(self) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self.table}")
+
+    # Writing ----------------------------------------------------------------------------
+    def write(self, documents: list[Document], table: str | None = None) -> None:
+        """Insert or replace these documents."""
+        raise NotImplementedError
+
+    def delete(self, activity_ids: list[int]) -> None:
+        raise NotImplementedError
+
+    def bulk_load(self, documents: list[Document], table: str) -> None:
+        """Append documents to a fresh table during a rebuild (no replacement needed)."""
+        self.write(documents, table)
+
+    def start_rebuild(self) -> str:
+        """Create an empty table beside the live one; returns its name."""
+        shadow = f"{self.table}_rebuild"
+        self.drop_schema(shadow)
+        self.create_schema(shadow)
+        return shadow
+
+    def optimize(self, table: str) -> None:
+        """Merge the index structures of a freshly loaded table (before it goes live)."""
+
+    def finish_rebuild(self, shadow: str) -> None:
+        """Swap the rebuilt table in (one short transaction)."""
+        raise NotImplementedError
+
+    def document_count(self) -> int:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {self.table}")
+            return int(cursor.fetchone()[0])
+
+    # Querying ---------------------------------------------------------------------------
+    def expression(self, query: Query) -> str:
+        """The backend's query text for the positive part minus the excluded terms (or, for
+        a query of exclusions only, the union of the excluded terms)."""
+        if query.is_negative_only:
+            return self._any(query.excluded)
+        positive = self._all([self._any(group) for group in query.groups])
+        if not query.excluded:
+            return positive
+        return self._but_not(positive, self._any(query.excluded))
+
+    def match(self, query: Query, *, scores: bool) -> Matches:
+        raise NotImplementedError
+
+    def id_subquery(self, query: Query) -> tuple[str, list[object]]:
+        """SQL selecting the ids `expression(query)` matches, for `pk__in` filters."""
+        raise NotImplementedError
+
+    def rank_sql(self, query: Query, id_column: str) -> tuple[str, list[object]]:
+        """SQL for the relevance of the activity `id_column` (higher is better)."""
+        raise NotImplementedError
+
+    # Syntax pieces each backend defines -------------------------------------------------
+    def _term(self, term: Term) -> str:
+        raise NotImplementedError
+
+    def _any(self, terms: tuple[Term, ...]) -> str:
+        raise NotImplementedError
+
+    def _all(self, parts: list[str]) -> str:
+        raise NotImplementedError
+
+    def _but_not(self, positive: str, negative: str) -> str:
+        raise NotImplementedError

@@ -1,0 +1,141 @@
+"""PostgreSQL full-text backend: a table of tsvectors with a GIN index.
+
+The tsvector is written as a literal of our tokens with their positions and weights
+(`'climat':3A`), and the query as a tsquery literal, so PostgreSQL's own parser, dictionaries
+and locale never touch the text: matching is exactly what the Python tokenizer decided, as on
+SQLite. Fields are weighted (title A, identifiers B, body C) for ts_rank; a gap of one position
+between fields, and the separator between texts of a field, keep phrases inside one text.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bali.search.backends.base import FIELDS, Backend, Document, Matches
+from bali.search.query import Query, Term
+from bali.search.text import SEPARATOR
+
+WEIGHTS = {"title": "A", "ident": "B", "body": "C"}
+RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D, C, B, A
+MAX_POSITION = 16383
+MAX_POSITIONS_PER_LEXEME = 255
+
+
+def _quote(token: str) -> str:
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(document: Document) -> str:
+    """`'token':1A,5A 'other':2C ...` for a document; separators only take a position."""
+    positions: dict[str, list[str]] = {}
+    position = 0
+    for field in FIELDS:
+        weight = WEIGHTS[field]
+        for token in getattr(document, field):
+            position += 1
+            if token == SEPARATOR or position > MAX_POSITION:
+                continue
+            found = positions.setdefault(token, [])
+            if len(found) < MAX_POSITIONS_PER_LEXEME:
+                found.append(f"{position}{weight}")
+        position += 1  # a gap between fields
+    return " ".join(f"{_quote(token)}:{','.join(pos)}" for token, pos in positions.items())
+
+
+class PostgreSQLBackend(Backend):
+    vendor = "postgresql"
+    table = "search_document"
+
+    def create_schema(self, table: str | None = None) -> None:
+        table = table or self.table
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {table} ("
+                "activity_id bigint PRIMARY KEY, vector tsvector NOT NULL)"
+            )
+            if table == self.table:
+                cursor.execute(
+                    f"CREATE INDEX IF NOT EXISTS {table}_vector ON {table} USING gin (vector)"
+                )
+
+    def write(self, documents: list[Document], table: str | None = None) -> None:
+        table = table or self.table
+        with self.connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} (activity_id, vector) VALUES (%s, %s::tsvector) "
+                "ON CONFLICT (activity_id) DO UPDATE SET vector = EXCLUDED.vector",
+                [(doc.activity_id, tsvector_literal(doc)) for doc in documents],
+            )
+
+    def bulk_load(self, documents: list[Document], table: str) -> None:
+        with (
+            self.connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} (activity_id, vector) FROM STDIN") as copy,
+        ):
+            for doc in documents:
+                copy.write_row((doc.activity_id, tsvector_literal(doc)))
+
+    def delete(self, activity_ids: list[int]) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {self.table} WHERE activity_id = ANY(%s)", [list(activity_ids)]
+            )
+
+    def finish_rebuild(self, shadow: str) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            cursor.execute(f"CREATE INDEX {shadow}_vector ON {shadow} USING gin (vector)")
+            cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+            cursor.execute(f"ALTER TABLE {shadow} RENAME TO {self.table}")
+            cursor.execute(f"ALTER INDEX {shadow}_vector RENAME TO {self.table}_vector")
+            cursor.execute(f"ALTER INDEX {shadow}_pkey RENAME TO {self.table}_pkey")
+            cursor.execute(f"ANALYZE {self.table}")
+
+    def match(self, query: Query, *, scores: bool) -> Matches:
+        expression = self.expression(query)
+        with self.connection.cursor() as cursor:
+            if scores and not query.is_negative_only:
+                cursor.execute(
+                    f"SELECT activity_id, ts_rank(%s::float4[], vector, q) "
+                    f"FROM {self.table}, CAST(%s AS tsquery) AS q WHERE vector @@ q",
+                    [RANK_WEIGHTS, expression],
+                )
+                rows = cursor.fetchall()
+                if not rows:
+                    return Matches(np.empty(0, np.int64), np.empty(0, np.float64))
+                array = np.array(rows, dtype=np.float64)
+                return Matches(array[:, 0].astype(np.int64), array[:, 1])
+            cursor.execute(
+                f"SELECT activity_id FROM {self.table} WHERE vector @@ CAST(%s AS tsquery)",
+                [expression],
+            )
+            ids = np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64)
+        return Matches(ids, None, complement=query.is_negative_only)
+
+    def id_subquery(self, query: Query) -> tuple[str, list[object]]:
+        return (
+            f"SELECT activity_id FROM {self.table} WHERE vector @@ CAST(%s AS tsquery)",
+            [self.expression(query)],
+        )
+
+    def rank_sql(self, query: Query, id_column: str) -> tuple[str, list[object]]:
+        return (
+            f"(SELECT ts_rank(%s::float4[], vector, CAST(%s AS tsquery)) FROM {self.table} "
+            f"WHERE activity_id = {id_column})",
+            [RANK_WEIGHTS, self.expression(query)],
+        )
+
+    def _term(self, term: Term) -> str:
+        parts = [_quote(token) for token in term.tokens]
+        if term.prefix:
+            parts[-1] += ":*"
+        return "(" + " <-> ".join(parts) + ")"
+
+    def _any(self, terms: tuple[Term, ...]) -> str:
+        return "(" + " | ".join(self._term(term) for term in terms) + ")"
+
+    def _all(self, parts: list[str]) -> str:
+        return "(" + " & ".join(parts) + ")"
+
+    def _but_not(self, positive: str, negative: str) -> str:
+        return f"{positive} & !{negative}"

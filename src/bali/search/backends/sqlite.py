@@ -1,0 +1,107 @@
+"""SQLite FTS5 backend: one FTS5 table, rowid = activity id, columns title, ident, body.
+
+The columns hold our tokens joined by spaces. The `unicode61` tokenizer (diacritics kept: they
+are already removed) then splits on those spaces only, so FTS5 indexes exactly our tokens;
+every query token is a double-quoted FTS5 string, so no user text reaches FTS5's own syntax.
+Relevance is bm25 with the title weighing most.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bali.search.backends.base import Backend, Document, Matches
+from bali.search.query import Query, Term
+
+BM25_WEIGHTS = "4.0, 2.0, 1.0"  # title, ident, body
+
+
+class SQLiteBackend(Backend):
+    vendor = "sqlite"
+    table = "search_fts"
+
+    def create_schema(self, table: str | None = None) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {table or self.table} USING fts5("
+                "title, ident, body, tokenize='unicode61 remove_diacritics 0')"
+            )
+
+    def write(self, documents: list[Document], table: str | None = None) -> None:
+        table = table or self.table
+        with self.connection.cursor() as cursor:
+            cursor.executemany(
+                f"DELETE FROM {table} WHERE rowid = %s", [(doc.activity_id,) for doc in documents]
+            )
+        self.bulk_load(documents, table)
+
+    def bulk_load(self, documents: list[Document], table: str) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} (rowid, title, ident, body) VALUES (%s, %s, %s, %s)",
+                [
+                    (doc.activity_id, " ".join(doc.title), " ".join(doc.ident), " ".join(doc.body))
+                    for doc in documents
+                ],
+            )
+
+    def delete(self, activity_ids: list[int]) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.executemany(
+                f"DELETE FROM {self.table} WHERE rowid = %s", [(pk,) for pk in activity_ids]
+            )
+
+    def optimize(self, table: str) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+
+    def finish_rebuild(self, shadow: str) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+            cursor.execute(f"ALTER TABLE {shadow} RENAME TO {self.table}")
+
+    def match(self, query: Query, *, scores: bool) -> Matches:
+        expression = self.expression(query)
+        with self.connection.cursor() as cursor:
+            if scores and not query.is_negative_only:
+                cursor.execute(
+                    f"SELECT rowid, bm25({self.table}, {BM25_WEIGHTS}) FROM {self.table} "
+                    f"WHERE {self.table} MATCH %s",
+                    [expression],
+                )
+                rows = cursor.fetchall()
+                if not rows:
+                    return Matches(np.empty(0, np.int64), np.empty(0, np.float64))
+                array = np.array(rows, dtype=np.float64)
+                return Matches(array[:, 0].astype(np.int64), -array[:, 1])
+            cursor.execute(
+                f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s", [expression]
+            )
+            ids = np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64)
+        return Matches(ids, None, complement=query.is_negative_only)
+
+    def id_subquery(self, query: Query) -> tuple[str, list[object]]:
+        return (
+            f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s",
+            [self.expression(query)],
+        )
+
+    def rank_sql(self, query: Query, id_column: str) -> tuple[str, list[object]]:
+        return (
+            f"(SELECT -bm25({self.table}, {BM25_WEIGHTS}) FROM {self.table} "
+            f"WHERE {self.table} MATCH %s AND rowid = {id_column})",
+            [self.expression(query)],
+        )
+
+    def _term(self, term: Term) -> str:
+        text = " + ".join(f'"{token}"' for token in term.tokens)
+        return text + "*" if term.prefix else text
+
+    def _any(self, terms: tuple[Term, ...]) -> str:
+        return "(" + " OR ".join(self._term(term) for term in terms) + ")"
+
+    def _all(self, parts: list[str]) -> str:
+        return "(" + " AND ".join(parts) + ")"
+
+    def _but_not(self, positive: str, negative: str) -> str:
+        return f"{positive} NOT {negative}"

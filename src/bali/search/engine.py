@@ -1,0 +1,204 @@
+"""The search engine of one app server process: a facet index kept fresh from the change log,
+text matches from the database's full-text index, masks, counts and one sorted page.
+
+Freshness costs one small query per search: the head of the change log, the index epoch and
+the watermark. A process applies the log entries it has not seen (several gunicorn workers
+therefore agree with each other and with the database), reloads everything when the log was
+rolled back, pruned past its position or the index was rebuilt, and tracks holes in the
+sequence (PostgreSQL commits out of order) for a while in case they fill.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.db import connection
+
+from bali.search import indexer
+from bali.search.backends import Matches, get_backend
+from bali.search.facet_data import _MICROS
+from bali.search.facet_index import FacetIndex
+from bali.search.query import Query
+
+GAP_SECONDS = 120.0
+MAX_GAPS = 10_000
+RELOAD_SHARE = 0.2  # apply the log up to this share of the rows; reload beyond
+_BUILDS = itertools.count(1)
+
+
+class LRU(OrderedDict[Any, Any]):
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def get_or(self, key: Any, make: Any) -> Any:
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        value = self[key] = make()
+        while len(self) > self.size:
+            self.popitem(last=False)
+        return value
+
+
+@dataclass
+class Head:
+    seq: int
+    token: int | None  # token of the newest log row
+    token_at: int | None  # token of the row at the index's position
+    epoch: str
+    watermark: int | None
+    newest: int | None
+
+
+class EngineState:
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.index: FacetIndex | None = None
+        self.build = 0
+        self.matches = LRU(32)
+        self.counts = LRU(64)
+        self.masks = LRU(8)
+
+
+_STATES: dict[tuple[str, str], EngineState] = {}
+
+
+def state() -> EngineState:
+    key = (connection.alias, str(connection.settings_dict.get("NAME")))
+    return _STATES.setdefault(key, EngineState())
+
+
+def reset() -> None:
+    """Forget every process-level index (tests that swap databases)."""
+    _STATES.clear()
+
+
+def _read_head(position: int) -> Head:
+    newest = _MICROS[connection.vendor].format(col="updated_at")
+    sql = (
+        "SELECT (SELECT MAX(seq) FROM search_indexchange), "
+        "(SELECT token FROM search_indexchange ORDER BY seq DESC LIMIT 1), "
+        "(SELECT token FROM search_indexchange WHERE seq = %s), "
+        "(SELECT value FROM search_indexstate WHERE key = 'epoch'), "
+        "(SELECT value FROM search_indexstate WHERE key = 'watermark'), "
+        f"(SELECT {newest} FROM activities_activity ORDER BY updated_at DESC LIMIT 1)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [position])
+        seq, token, token_at, epoch, watermark, newest_value = cursor.fetchone()
+    return Head(
+        int(seq or 0),
+        token,
+        token_at,
+        epoch or "",
+        int(watermark) if watermark is not None else None,
+        int(newest_value) if newest_value is not None else None,
+    )
+
+
+def _behind(head: Head) -> bool:
+    """Was an activity changed after the watermark (written without telling the index)?"""
+    return head.newest is not None and (head.watermark is None or head.newest > head.watermark)
+
+
+def _consistent(index: FacetIndex, head: Head) -> bool:
+    """Does the log still hold the entry this index last applied, unchanged?"""
+    if index.seq == 0:
+        return True
+    return head.token_at is not None and head.token_at == index.token
+
+
+def _full_load(current: EngineState, head: Head) -> FacetIndex:
+    # Not one transaction (on SQLite that would lock writers out for the whole load): what
+    # changes meanwhile is logged after `head.seq` and applied on the next search.
+    index = FacetIndex.load()
+    index.seq, index.token, index.epoch = head.seq, head.token, head.epoch
+    current.index, current.build = index, next(_BUILDS)
+    current.matches.clear()
+    current.counts.clear()
+    current.masks.clear()
+    return index
+
+
+def _apply_log(current: EngineState, index: FacetIndex, head: Head) -> FacetIndex:
+    gaps = sorted(index.gaps)
+    sql = "SELECT seq, activity_id, token FROM search_indexchange WHERE seq > %s"
+    params: list[Any] = [index.seq]
+    if gaps:
+        sql += f" OR seq IN ({', '.join(['%s'] * len(gaps))})"
+        params += gaps
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " ORDER BY seq", params)
+        entries = cursor.fetchall()
+    if not entries:
+        _expire_gaps(index, set())
+        return index
+    ids = {int(entry[1]) for entry in entries}
+    if len(ids) > RELOAD_SHARE * max(index.n, 1) and len(ids) > 1000:
+        return _full_load(current, head)
+    index.apply(sorted(ids))
+    seen = {int(entry[0]) for entry in entries}
+    last_seq, last_token = int(entries[-1][0]), entries[-1][2]
+    if last_seq > index.seq:
+        now = time.monotonic()
+        for missing in set(range(index.seq + 1, last_seq)) - seen:
+            index.gaps[missing] = now
+        index.seq, index.token = last_seq, last_token
+    _expire_gaps(index, seen)
+    return index
+
+
+def _expire_gaps(index: FacetIndex, filled: set[int]) -> None:
+    limit = time.monotonic() - GAP_SECONDS
+    index.gaps = {
+        seq: since for seq, since in index.gaps.items() if seq not in filled and since > limit
+    }
+    if len(index.gaps) > MAX_GAPS:
+        index.gaps = dict(sorted(index.gaps.items())[-MAX_GAPS:])
+
+
+def current_index() -> tuple[FacetIndex, EngineState]:
+    """The process's facet index, brought up to date with the database."""
+    current = state()
+    with current.lock:
+        index = current.index
+        head = _read_head(index.seq if index else 0)
+        if _behind(head) and indexer.catch_up():
+            head = _read_head(index.seq if index else 0)
+        if index is None or head.epoch != index.epoch or not _consistent(index, head):
+            index = _full_load(current, head)
+        elif head.seq > index.seq or index.gaps:
+            index = _apply_log(current, index, head)
+        return index, current
+
+
+def text_matches(current: EngineState, index: FacetIndex, query: Query, scores: bool) -> Matches:
+    key = (query.canonical(), scores, current.build, index.version)
+    return current.matches.get_or(key, lambda: get_backend().match(query, scores=scores))
+
+
+def text_mask(index: FacetIndex, matches: Matches) -> tuple[np.ndarray, np.ndarray | None]:
+    """(rows matching, relevance per row or None) from the ids the text index returned."""
+    rows, positions = index.rows_for_ids(matches.ids)
+    mask = np.zeros(index.n, bool)
+    mask[rows] = True
+    if matches.complement:
+        return ~mask, None
+    if matches.scores is None:
+        return mask, None
+    scores = np.zeros(index.n, np.float64)
+    scores[rows] = matches.scores[positions]
+    return mask, scores
+
+
+def ensure_text_index() -> None:
+    """Index what was written without a signal, before a query reads the text index."""
+    if _behind(_read_head(0)):
+        indexer.catch_up()

@@ -1,0 +1,201 @@
+"""Keeping the text index in step with the activities, and rebuilding it.
+
+Every write path ends here: the activity services, the admin and the IATI importer send
+`activities_changed` after commit, and `on_activities_changed` indexes the whole batch at once.
+Each indexed batch is also written to the change log (`IndexChange`), which app server processes
+read to update their in-memory facet index.
+
+A safety net catches writes that sent no signal (a script, a test whose transaction never
+commits): the watermark is the newest `Activity.updated_at` known to be indexed, and the search
+engine indexes anything newer before it answers (`catch_up`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Min
+
+from bali.activities.models import Activity
+from bali.search.backends import get_backend
+from bali.search.documents import OrgInfo, documents_between, documents_for
+from bali.search.models import IndexChange, IndexState
+
+logger = logging.getLogger("bali.search")
+
+BATCH = 1000
+CATCH_UP_LIMIT = 2000
+KEEP_CHANGES = 200_000  # change-log rows kept; a process further behind reloads everything
+EPOCH_1970 = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def micros(moment: dt.datetime) -> int:
+    """Microseconds since 1970 (what the facet index and the watermark hold)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    delta = moment - EPOCH_1970
+    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def from_micros(value: int) -> dt.datetime:
+    return EPOCH_1970 + dt.timedelta(microseconds=value)
+
+
+def get_state(key: str) -> str | None:
+    return IndexState.objects.filter(key=key).values_list("value", flat=True).first()
+
+
+def set_state(key: str, value: str) -> None:
+    IndexState.objects.update_or_create(key=key, defaults={"value": value})
+
+
+def log_changes(ids: Iterable[int]) -> None:
+    token = secrets.randbits(62)
+    IndexChange.objects.bulk_create(
+        [IndexChange(activity_id=pk, token=token) for pk in ids], batch_size=BATCH
+    )
+
+
+def index_activities(ids: Iterable[int]) -> int:
+    """(Re)index these activities; those that no longer exist leave the index."""
+    ids = sorted({int(pk) for pk in ids})
+    backend = get_backend()
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        with transaction.atomic():
+            documents = documents_for(chunk)
+            found = {doc.activity_id for doc in documents}
+            gone = [pk for pk in chunk if pk not in found]
+            if documents:
+                backend.write(documents)
+            if gone:
+                backend.delete(gone)
+            log_changes(chunk)
+    _prune_log()
+    return len(ids)
+
+
+def remove_activities(ids: Iterable[int]) -> None:
+    ids = sorted({int(pk) for pk in ids})
+    with transaction.atomic():
+        get_backend().delete(ids)
+        log_changes(ids)
+
+
+def _prune_log() -> None:
+    newest = IndexChange.objects.aggregate(seq=Max("seq"))["seq"] or 0
+    if newest % 10_000 < BATCH:  # now and then, not on every batch
+        IndexChange.objects.filter(seq__lte=newest - KEEP_CHANGES).delete()
+
+
+def on_activities_changed(
+    sender: Any, ids: Iterable[int] = (), deleted: bool = False, **kwargs: Any
+) -> None:
+    """Receiver of `activities_changed` (sent after commit): index or remove the batch.
+
+    A failure is logged, not raised: the activity is already saved, and the catch-up (or
+    `bali search-index`) indexes it later.
+    """
+    ids = list(ids)
+    try:
+        if deleted:
+            remove_activities(ids)
+        else:
+            index_activities(ids)
+            advance_watermark(ids)
+    except Exception:
+        logger.exception("search index: could not index activities %s", ids[:20])
+
+
+def _newer_than_watermark(limit: int) -> list[tuple[int, dt.datetime]]:
+    watermark = get_state("watermark")
+    queryset = Activity.objects.all()
+    if watermark is not None:
+        queryset = queryset.filter(updated_at__gt=from_micros(int(watermark)))
+    return list(queryset.order_by("updated_at", "pk").values_list("pk", "updated_at")[:limit])
+
+
+def advance_watermark(indexed: Iterable[int]) -> None:
+    """Move the watermark past these just-indexed activities when nothing else is newer."""
+    indexed = set(indexed)
+    newer = _newer_than_watermark(CATCH_UP_LIMIT + 1)
+    if newer and len(newer) <= CATCH_UP_LIMIT and all(pk in indexed for pk, _ in newer):
+        set_state("watermark", str(micros(newer[-1][1])))
+
+
+def catch_up(limit: int = CATCH_UP_LIMIT) -> int:
+    """Index activities changed after the watermark (writes that sent no signal)."""
+    newer = _newer_than_watermark(limit + 1)
+    if not newer:
+        return 0
+    if len(newer) > limit:
+        logger.warning(
+            "search index: more than %d activities are not indexed; run `bali search-index`",
+            limit,
+        )
+        boundary = newer[limit][1]  # stop before it, so no activity with that time is skipped
+        newer = [item for item in newer[:limit] if item[1] < boundary] or newer[:limit]
+    index_activities(pk for pk, _ in newer)
+    set_state("watermark", str(micros(newer[-1][1])))
+    return len(newer)
+
+
+def pending_count() -> int:
+    watermark = get_state("watermark")
+    queryset = Activity.objects.all()
+    if watermark is not None:
+        queryset = queryset.filter(updated_at__gt=from_micros(int(watermark)))
+    return queryset.count()
+
+
+def bump_epoch() -> None:
+    set_state("epoch", secrets.token_hex(8))
+
+
+def rebuild(progress: Callable[[int, int, float], None] | None = None, batch: int = 5000) -> int:
+    """Rebuild the whole text index into a new table and swap it in.
+
+    Writes made meanwhile go to the live table and the change log; those logged after the
+    start are indexed again into the new table before the swap.
+    """
+    backend = get_backend()
+    started = time.monotonic()
+    start_seq = IndexChange.objects.aggregate(seq=Max("seq"))["seq"] or 0
+    bounds = Activity.objects.aggregate(low=Min("pk"), high=Max("pk"), newest=Max("updated_at"))
+    total = Activity.objects.count()
+    shadow = backend.start_rebuild()
+    done = 0
+    org_cache: dict[int, OrgInfo] = {}
+    low = bounds["low"] or 0
+    while bounds["high"] is not None and low <= bounds["high"]:
+        high = low + batch - 1
+        documents = documents_between(low, high, org_cache)
+        with transaction.atomic():
+            backend.bulk_load(documents, shadow)
+        done += len(documents)
+        low = high + 1
+        if progress:
+            progress(done, total, time.monotonic() - started)
+    _finish_rebuild(backend, shadow, start_seq, bounds["newest"])
+    return done
+
+
+def _finish_rebuild(backend: Any, shadow: str, start_seq: int, newest: Any) -> None:
+    with transaction.atomic():
+        backend.optimize(shadow)
+    with transaction.atomic():
+        changed = list(
+            IndexChange.objects.filter(seq__gt=start_seq).values_list("activity_id", flat=True)
+        )
+        backend.finish_rebuild(shadow)
+        if newest is not None:
+            set_state("watermark", str(micros(newest)))
+        bump_epoch()
+    if changed:
+        index_activities(changed)

@@ -1,0 +1,164 @@
+"""The index follows every write: the activity services (through `activities_changed`), writes
+that send no signal (the catch-up), deletions, organisation renames, a full rebuild, and a
+database that moves under a running process (rollback, restore)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from bali.accounts.models import User
+from bali.activities.actions import do_create_activity, do_delete_activity, do_update_activity
+from bali.activities.filters import ActivityFilters
+from bali.activities.models import Activity
+from bali.organisations.models import Organisation
+from bali.search import engine, indexer
+from bali.search.backends import get_backend
+from bali.search.models import IndexChange
+from bali.search.service import activity_queryset, search
+
+
+def ids(q: str = "", user: Any = None, **filters: Any) -> set[int]:
+    chosen = ActivityFilters(q=q, **filters)
+    page = search(chosen, user, page_size=100)
+    assert set(activity_queryset(chosen, user).values_list("pk", flat=True)) == {
+        activity.pk for activity in page.results
+    }
+    return {activity.pk for activity in page.results}
+
+
+@pytest.mark.django_db
+def test_create_update_delete_through_the_services(
+    hq_user: User,
+    activity_data: Callable[..., dict[str, Any]],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        activity = do_create_activity(hq_user, activity_data(title={"en": "Mangrove nursery"}))
+    assert ids("mangrove") == {activity.pk}
+    assert ids(country=["KE"]) == {activity.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        do_update_activity(
+            hq_user,
+            activity,
+            {"title": {"en": "Seagrass survey"}, "countries": [{"code": "MZ"}]},
+        )
+    assert ids("mangrove") == set()
+    assert ids("seagrass") == {activity.pk}
+    assert ids(country=["KE"]) == set() and ids(country=["MZ"]) == {activity.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        do_delete_activity(hq_user, activity)
+    assert ids("seagrass") == set() and ids() == set()
+    assert search(ActivityFilters(), None).facets["country"] == []
+
+
+@pytest.mark.django_db
+def test_a_batch_signal_indexes_many_at_once(
+    hq_user: User, activity_data: Callable[..., dict[str, Any]]
+) -> None:
+    created = [
+        do_create_activity(
+            hq_user, activity_data(iati_identifier=f"XM-TEST-{i}", title={"en": f"Reef {i}"})
+        )
+        for i in range(30)
+    ]
+    before = IndexChange.objects.count()
+    indexer.on_activities_changed("test", ids=[a.pk for a in created], deleted=False)
+    assert IndexChange.objects.count() == before + 30
+    assert get_backend().document_count() == 30
+    assert ids("reef") == {a.pk for a in created}
+
+
+@pytest.mark.django_db
+def test_writes_without_a_signal_are_caught_up_before_searching(
+    hq_user: User, activity_data: Callable[..., dict[str, Any]]
+) -> None:
+    # No on-commit callbacks run in this test: the catch-up does the work.
+    first = do_create_activity(hq_user, activity_data(title={"en": "Coral reef monitoring"}))
+    assert ids("coral") == {first.pk}
+    Activity.objects.filter(pk=first.pk).update(title={"en": "Kelp forest monitoring"})
+    Activity.objects.get(pk=first.pk).save()  # a plain save moves updated_at
+    assert ids("coral") == set() and ids("kelp") == {first.pk}
+
+
+@pytest.mark.django_db
+def test_a_deletion_leaves_the_index_at_once(
+    hq_user: User, activity_data: Callable[..., dict[str, Any]]
+) -> None:
+    activity = do_create_activity(hq_user, activity_data(title={"en": "Peatland restoration"}))
+    assert ids("peatland") == {activity.pk}
+    Activity.objects.filter(pk=activity.pk).delete()  # no signal, not even on commit
+    assert ids("peatland") == set()
+    assert search(ActivityFilters(), None).count == 0
+
+
+@pytest.mark.django_db
+def test_renaming_an_organisation_reindexes_its_activities(
+    hq_user: User,
+    activity_data: Callable[..., dict[str, Any]],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    activity = do_create_activity(hq_user, activity_data())
+    assert ids("UNEP") == {activity.pk}
+    organisation = Organisation.objects.get(ref="XM-DAC-41116")
+    organisation.names = {"en": "Environment Programme", "fr": "Programme pour l'environnement"}
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation.save()
+    assert ids("UNEP") == set()
+    assert ids('"programme pour l environnement"') == {activity.pk}
+
+
+@pytest.mark.django_db
+def test_several_processes_agree_through_the_change_log(
+    hq_user: User, activity_data: Callable[..., dict[str, Any]]
+) -> None:
+    first = do_create_activity(hq_user, activity_data(title={"en": "Saltmarsh mapping"}))
+    assert ids("saltmarsh") == {first.pk}
+    other_process = engine.state().index
+    engine.reset()  # what a second gunicorn worker would start from
+    second = do_create_activity(
+        hq_user, activity_data(iati_identifier="XM-TEST-2", title={"en": "Saltmarsh grazing"})
+    )
+    assert ids("saltmarsh") == {first.pk, second.pk}
+    assert engine.state().index is not other_process
+    # The first process learns of the second activity from the log alone.
+    engine.state().index = other_process
+    assert ids("saltmarsh") == {first.pk, second.pk}
+    assert search(ActivityFilters(), None).count == 2
+
+
+@pytest.mark.django_db
+def test_a_log_rolled_back_under_a_process_makes_it_reload(
+    hq_user: User, activity_data: Callable[..., dict[str, Any]]
+) -> None:
+    first = do_create_activity(hq_user, activity_data(title={"en": "Dune stabilisation"}))
+    assert ids("dune") == {first.pk}
+    index = engine.state().index
+    assert index is not None and index.seq > 0
+    IndexChange.objects.all().delete()  # as after a restore: the position no longer exists
+    Activity.objects.filter(pk=first.pk).delete()
+    assert search(ActivityFilters(), None).count == 0
+    assert engine.state().index is not index
+
+
+@pytest.mark.django_db
+def test_rebuild_command(hq_user: User, activity_data: Callable[..., dict[str, Any]]) -> None:
+    created = [
+        do_create_activity(
+            hq_user, activity_data(iati_identifier=f"XM-TEST-{i}", title={"en": f"Estuary {i}"})
+        )
+        for i in range(12)
+    ]
+    get_backend().clear()
+    out = StringIO()
+    call_command("search_index", "--rebuild", "--batch", "100", stdout=out)
+    assert "rebuilt: 12 activities" in out.getvalue()
+    assert get_backend().document_count() == 12
+    assert ids("estuary") == {a.pk for a in created}
+    out = StringIO()
+    call_command("search_index", stdout=out)
+    assert "12 in the index" in out.getvalue()

@@ -1,0 +1,122 @@
+"""Sort orders, pages and keyset cursors; bad pages and cursors."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import translation
+
+from bali.activities.filters import ActivityFilters
+from bali.activities.models import Activity
+from bali.search.service import QueryError, activity_queryset, search
+
+SORTS = ("relevance", "newest", "start", "-start", "budget", "-budget", "title")
+
+
+def all_pages(filters: ActivityFilters, page_size: int) -> list[int]:
+    """Every result, walking the cursors from the first page."""
+    seen: list[int] = []
+    page = search(filters, None, page_size=page_size)
+    while True:
+        seen.extend(activity.pk for activity in page.results)
+        if page.next_cursor is None:
+            return seen
+        page = search(filters, None, page_size=page_size, cursor=page.next_cursor)
+
+
+def expected_order(sort: str) -> list[int]:
+    activities = list(Activity.objects.filter(visibility="public"))
+
+    def last(value: Any) -> tuple[bool, Any]:
+        return (value is None, value)
+
+    if sort == "start":
+        activities.sort(key=lambda a: (last(a.start_date), a.pk))
+    elif sort == "-start":
+        activities.sort(
+            key=lambda a: (a.start_date is None, -(a.start_date or date.min).toordinal(), -a.pk)
+        )
+    elif sort == "budget":
+        activities.sort(key=lambda a: (last(a.total_budget), a.pk))
+    elif sort == "-budget":
+        activities.sort(
+            key=lambda a: (a.total_budget is None, -(a.total_budget or Decimal(0)), -a.pk)
+        )
+    else:  # newest, and relevance without a query
+        activities.sort(key=lambda a: (a.updated_at, a.pk), reverse=True)
+    return [a.pk for a in activities]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort", ["newest", "start", "-start", "budget", "-budget", "relevance"])
+def test_orders_pages_and_cursors_agree(corpus: dict[str, Any], sort: str) -> None:
+    filters = ActivityFilters(sort=sort)
+    expected = expected_order(sort)
+    by_pages = []
+    for number in range(1, 5):
+        by_pages += [a.pk for a in search(filters, None, page=number, page_size=3).results]
+    assert by_pages == expected
+    assert all_pages(filters, 4) == expected
+    assert list(activity_queryset(filters).values_list("pk", flat=True)) == expected
+
+
+@pytest.mark.django_db
+def test_title_order_follows_the_language(corpus: dict[str, Any]) -> None:
+    def titles(lang: str) -> list[str]:
+        with translation.override(lang):
+            page = search(ActivityFilters(sort="title"), None, page_size=100)
+            return [activity.display_title.casefold() for activity in page.results]
+
+    english = titles("en")
+    assert english[0].startswith("capacitación") and english == sorted(
+        english, key=lambda t: t.replace("é", "e").replace("á", "a")
+    )
+    french = titles("fr")
+    assert french.index("élaboration d'un cadre national de biosécurité") < french.index(
+        "formation des agents des douanes aux substances qui appauvrissent l'ozone"
+    )
+    assert all_pages(ActivityFilters(sort="title"), 5) == [
+        a.pk for a in search(ActivityFilters(sort="title"), None, page_size=100).results
+    ]
+
+
+@pytest.mark.django_db
+def test_relevance_puts_title_matches_first(corpus: dict[str, Any]) -> None:
+    page = search(ActivityFilters(q="ozone OR refrigerants", sort="relevance"), None)
+    assert page.count == 2
+    assert all_pages(ActivityFilters(q="ozone OR customs", sort="relevance"), 1) == [
+        a.pk for a in search(ActivityFilters(q="ozone OR customs"), None).results
+    ]
+
+
+@pytest.mark.django_db
+def test_a_page_past_the_end_is_empty_not_an_error(corpus: dict[str, Any]) -> None:
+    page = search(ActivityFilters(), None, page=99, page_size=10)
+    assert page.count == 11 and page.results == [] and page.next_cursor is None
+    assert page.page_count == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "cursor", ["x", "!!!", "eyJvIjoibmV3ZXN0In0", "e30", "W10", "eyJvIjoic3RhcnQiLCJrIjpbMSwyXX0"]
+)
+def test_a_damaged_cursor_is_a_query_error(corpus: dict[str, Any], cursor: str) -> None:
+    with pytest.raises(QueryError, match="no longer valid"):
+        search(ActivityFilters(), None, cursor=cursor)
+
+
+@pytest.mark.django_db
+def test_a_cursor_of_another_order_is_refused(corpus: dict[str, Any]) -> None:
+    cursor = search(ActivityFilters(sort="start"), None, page_size=2).next_cursor
+    assert cursor
+    with pytest.raises(QueryError):
+        search(ActivityFilters(sort="budget"), None, cursor=cursor)
+
+
+@pytest.mark.django_db
+def test_page_numbers_start_at_one(corpus: dict[str, Any]) -> None:
+    with pytest.raises(QueryError):
+        search(ActivityFilters(), None, page=0)
