@@ -1,8 +1,23 @@
-"""Counts of the clearinghouse shown on the home page."""
+"""Figures of the clearinghouse: the counts on the home page, and the at-a-glance profile of
+a country's or an organisation's activities (their pages and API twins)."""
 
 from __future__ import annotations
 
-from bali.activities.models import Activity, ParticipatingOrg, RecipientCountry
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import CharField, Count, Max, Min, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, NullIf
+
+from bali.activities.models import (
+    Activity,
+    ActivityTheme,
+    Budget,
+    ParticipatingOrg,
+    RecipientCountry,
+    Transaction,
+)
 
 
 def public_activity_count() -> int:
@@ -34,3 +49,113 @@ def organisation_count() -> int:
         .distinct()
     )
     return len(reporting | participating)
+
+
+# --- Profiles: a country's or an organisation's activities at a glance ------------------------
+
+MONEY_TRANSACTION_TYPES = {"2": "committed", "3": "disbursed", "4": "spent"}
+
+
+@dataclass
+class Money:
+    """Sums in one currency (never added across currencies: no exchange rates are assumed)."""
+
+    currency: str
+    budget: Decimal = Decimal(0)
+    committed: Decimal = Decimal(0)
+    disbursed: Decimal = Decimal(0)
+    spent: Decimal = Decimal(0)
+
+
+@dataclass
+class Profile:
+    count: int
+    by_status: list[tuple[str, int]] = field(default_factory=list)
+    by_theme: list[tuple[str, int]] = field(default_factory=list)
+    by_country: list[tuple[str, int]] = field(default_factory=list)
+    by_org: list[tuple[int, int]] = field(default_factory=list)
+    money: list[Money] = field(default_factory=list)
+    first_year: int | None = None
+    last_year: int | None = None
+
+
+def _currency(prefix: str = "") -> Coalesce:
+    return Coalesce(
+        NullIf(f"{prefix}currency", Value("")),
+        "activity__default_currency",
+        output_field=CharField(),
+    )
+
+
+def money_by_currency(activities: QuerySet[Activity]) -> list[Money]:
+    """Budgets and commitments/disbursements/expenditure of some activities, per currency."""
+    ids = activities.values("pk")
+    lines: dict[str, Money] = {}
+    budgets = (
+        Budget.objects.filter(activity__in=ids)
+        .annotate(money=_currency())
+        .values_list("money")
+        .annotate(total=Sum("value"))
+        .order_by()
+    )
+    for currency, total in budgets:
+        lines.setdefault(currency or "", Money(currency or "")).budget = total
+    flows = (
+        Transaction.objects.filter(activity__in=ids, type__in=MONEY_TRANSACTION_TYPES)
+        .annotate(money=_currency())
+        .values_list("money", "type")
+        .annotate(total=Sum("value"))
+        .order_by()
+    )
+    for currency, kind, total in flows:
+        line = lines.setdefault(currency or "", Money(currency or ""))
+        setattr(line, MONEY_TRANSACTION_TYPES[kind], total)
+    return sorted(lines.values(), key=lambda line: (-line.budget, line.currency))
+
+
+def _counts(queryset: QuerySet[Any], column: str, limit: int | None = None) -> list[Any]:
+    rows = (
+        queryset.exclude(**{f"{column}__isnull": True})
+        .values_list(column)
+        .annotate(n=Count("activity_id", distinct=True))
+        .order_by("-n", column)
+    )
+    return list(rows[:limit] if limit else rows)
+
+
+def profile(activities: QuerySet[Activity], top: int = 10) -> Profile:
+    """Counts by status, theme, country and reporting organisation, money and years."""
+    ids = activities.values("pk")
+    plain = Activity.objects.filter(pk__in=ids)
+    years = plain.aggregate(first=Min("start_date"), last=Max("end_date"))
+    by_status = (
+        plain.exclude(status="").values_list("status").annotate(n=Count("pk")).order_by("status")
+    )
+    by_org = (
+        plain.exclude(reporting_org=None)
+        .values_list("reporting_org_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "reporting_org_id")[:top]
+    )
+    return Profile(
+        count=plain.count(),
+        by_status=list(by_status),
+        by_theme=_counts(ActivityTheme.objects.filter(activity__in=ids), "theme_id"),
+        by_country=_counts(RecipientCountry.objects.filter(activity__in=ids), "country_id", top),
+        by_org=list(by_org),
+        money=money_by_currency(activities),
+        first_year=years["first"].year if years["first"] else None,
+        last_year=years["last"].year if years["last"] else None,
+    )
+
+
+def entry_counts(user: Any = None) -> dict[str, dict[str, int]]:
+    """Activities per UNEP region and per BSP theme: the home page's ways into the search."""
+    from bali.activities.filters import ActivityFilters
+    from bali.search.service import search
+
+    facets = search(ActivityFilters(), user, page=1, page_size=1).facets
+    return {
+        name: {value.code: value.count for value in facets.get(name, [])}
+        for name in ("region", "theme")
+    }

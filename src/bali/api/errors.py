@@ -1,7 +1,8 @@
 """How service-layer exceptions become API responses; shared by every router.
 
 PermissionDenied → 403, ValidationError → 422 with {field: [messages]}, ConflictError → 409,
-not found → 404. Messages are in the caller's language (Accept-Language or ?lang=).
+not found → 404, `ApiError` → its own status (400 for bad query parameters: `bad_request`).
+Messages are in the caller's language (Accept-Language or ?lang=).
 """
 
 from __future__ import annotations
@@ -27,6 +28,13 @@ class ApiError(Exception):
         self.status = status
         self.message = message
         self.errors = errors or {}
+
+
+def bad_request(exc: ValidationError) -> ApiError:
+    """400 for bad query parameters: the first message as `detail`, every message in `errors`."""
+    errors = _field_errors(exc)
+    first = next((messages[0] for messages in errors.values() if messages), "")
+    return ApiError(400, first or _("The data is not valid."), errors)
 
 
 def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
@@ -73,7 +81,11 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def missing_404(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return respond(request, 404, str(exc) or _("Not found."))
+        # Django's own "No X matches the given query." is for developers, and in English.
+        message = str(exc)
+        if not message or message.endswith("matches the given query."):
+            message = _("Not found.")
+        return respond(request, 404, message)
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

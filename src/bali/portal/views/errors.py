@@ -1,26 +1,10 @@
-"""Public pages of the portal: home and error pages."""
+"""Error pages (wired as handler404/403/500 in the URL map) and the health check."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-
-from bali.core.stats import home_counts
-from bali.reference.models import Region, Theme
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "portal/home.html",
-        {
-            "counts": home_counts(),
-            "regions": Region.objects.all(),
-            "cross_cutting": Theme.objects.filter(kind="cross_cutting"),
-            "thematic": Theme.objects.filter(kind="thematic"),
-        },
-    )
 
 
 @never_cache

@@ -1,0 +1,55 @@
+"""The paging parameters of activity lists (`page`, `page_size`, `cursor`), shared by the search
+page and the API so both accept and refuse the same values with the same messages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+MAX_CURSOR_LENGTH = 500
+
+
+@dataclass(frozen=True)
+class Paging:
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+    cursor: str | None = None
+
+
+def _whole(value: Any) -> int | None:
+    text = str(value).strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
+def parse_paging(params: Mapping[str, Any], default_size: int = DEFAULT_PAGE_SIZE) -> Paging:
+    """Paging from query parameters; raises ValidationError {parameter: [messages]}."""
+    errors: dict[str, list[str]] = {}
+    page = _whole(params.get("page") or 1)
+    if page is None or page < 1:
+        errors["page"] = [_("The page is a whole number from 1 up.")]
+    size = _whole(params.get("page_size") or default_size)
+    if size is None or not 1 <= size <= MAX_PAGE_SIZE:
+        errors["page_size"] = [
+            _("The page size is a whole number from 1 to %(max)d.") % {"max": MAX_PAGE_SIZE}
+        ]
+    cursor = str(params.get("cursor") or "").strip() or None
+    if cursor is not None and len(cursor) > MAX_CURSOR_LENGTH:
+        errors["cursor"] = [_("This cursor is not valid; start again from the first page.")]
+    if errors:
+        raise ValidationError(errors)
+    return Paging(page or 1, size or default_size, cursor)
+
+
+def past_the_end_message(page: int, page_count: int) -> str:
+    return ngettext(
+        "There is no page %(page)d: this search has %(count)d page of results.",
+        "There is no page %(page)d: this search has %(count)d pages of results.",
+        page_count,
+    ) % {"page": page, "count": page_count}

@@ -1,0 +1,292 @@
+"""The shapes an activity row takes outside: the JSON summary and the CSV cells.
+
+The JSON summary is a promise (documented in `docs/api.md`, pinned by tests): the items of
+`GET /api/v1/activities` and the records of the JSON export are both `summary(row)`. Codes always
+travel with their names in the active language, so a reader needs no codelist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from bali.activities.models import ActivityType, GenderMarker, Source
+from bali.activities.snapshot import decimal_str, plain
+from bali.core.i18n import localized
+from bali.exports.rows import ActivityRow
+from bali.reference import lookups
+
+SECTOR_CODELISTS = {"1": "Sector", "2": "SectorCategory"}
+
+
+def choice_name(choices: Any, value: Any) -> str:
+    """The label of a Django choice in the active language ("" for an empty value)."""
+    if value in (None, ""):
+        return ""
+    return str(dict(choices.choices).get(value, value))
+
+
+def sector_name(vocabulary: str, code: str) -> str:
+    codelist = SECTOR_CODELISTS.get(vocabulary)
+    return lookups.code_name(codelist, code) if codelist else ""
+
+
+class Namer:
+    """Names of codes in the active language, memoised for one list or one export.
+
+    An export names the same few hundred codes millions of times; a dict lookup per cell keeps
+    it fast. Also holds the detail-page URL pattern (reversing per row is slow).
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, Any], str] = {}
+        marker = 987654321
+        self._detail = reverse("activities:detail", args=[marker]).replace(str(marker), "{}")
+
+    def _get(self, kind: str, key: Any, compute: Any) -> str:
+        try:
+            return self._cache[(kind, key)]
+        except KeyError:
+            value = self._cache[(kind, key)] = compute()
+            return value
+
+    def status(self, code: str) -> str:
+        return self._get("status", code, lambda: lookups.code_name("ActivityStatus", code))
+
+    def country(self, code: str) -> str:
+        return self._get("country", code, lambda: lookups.country_name(code))
+
+    def region(self, code: str) -> str:
+        return self._get("region", code, lambda: lookups.region_name(code))
+
+    def theme(self, code: str) -> str:
+        return self._get("theme", code, lambda: lookups.theme_name(code))
+
+    def mea(self, code: str) -> str:
+        return self._get("mea", code, lambda: lookups.mea_name(code))
+
+    def sector(self, vocabulary: str, code: str) -> str:
+        return self._get("sector", (vocabulary, code), lambda: sector_name(vocabulary, code))
+
+    def activity_type(self, code: str) -> str:
+        return self._get("type", code, lambda: choice_name(ActivityType, code))
+
+    def gender(self, code: int | None) -> str:
+        return self._get("gender", code, lambda: choice_name(GenderMarker, code))
+
+    def source(self, code: str) -> str:
+        return self._get("source", code, lambda: choice_name(Source, code))
+
+    def detail_path(self, activity_id: int) -> str:
+        return self._detail.format(activity_id)
+
+
+def _named(code: str, name: str) -> dict[str, str] | None:
+    return {"code": code, "name": name} if code else None
+
+
+def region_codes(country_codes: list[str]) -> list[str]:
+    """The UNEP regions of some countries, each once, in the order first met."""
+    regions = lookups.country_regions()
+    seen: list[str] = []
+    for code in country_codes:
+        region = regions.get(code)
+        if region and region not in seen:
+            seen.append(region)
+    return seen
+
+
+def summary(row: ActivityRow, names: Namer | None = None) -> dict[str, Any]:
+    """The JSON summary of one activity (names in the active language)."""
+    names = names or Namer()
+    countries = [code for code, _pct in row.countries]
+    org = None
+    if row.reporting_org_id is not None:
+        org = {
+            "ref": row.reporting_org_ref,
+            "name": localized(row.reporting_org_names) or row.reporting_org_ref,
+        }
+    gender = row.gender_marker
+    return {
+        "id": row.id,
+        "iati_identifier": row.iati_identifier,
+        "title": row.title,
+        "display_title": localized(row.title) or row.iati_identifier,
+        "reporting_org": org,
+        "status": _named(row.status, names.status(row.status)),
+        "activity_type": _named(row.activity_type, names.activity_type(row.activity_type)),
+        "countries": [
+            {"code": code, "name": names.country(code), "percentage": decimal_str(pct)}
+            for code, pct in row.countries
+        ],
+        "regions": [{"code": code, "name": names.region(code)} for code in region_codes(countries)],
+        "sectors": [
+            {
+                "vocabulary": vocabulary,
+                "code": code,
+                "name": names.sector(vocabulary, code),
+                "percentage": decimal_str(pct),
+            }
+            for vocabulary, code, pct in row.sectors
+        ],
+        "themes": [{"code": code, "name": names.theme(code)} for code in row.themes],
+        "meas": [{"code": code, "name": names.mea(code)} for code in row.meas],
+        "gender_marker": None if gender is None else {"code": gender, "name": names.gender(gender)},
+        "start_date": plain(row.start_date),
+        "end_date": plain(row.end_date),
+        "total_budget": decimal_str(row.total_budget),
+        "default_currency": row.default_currency,
+        "budget_by_currency": {
+            currency: decimal_str(total) for currency, total in row.budget_by_currency.items()
+        },
+        "source": row.source,
+        "source_publisher": row.source_publisher,
+        "updated_at": plain(row.updated_at),
+        "url": f"/api/v1/activities/{row.id}",
+        "html_url": names.detail_path(row.id),
+    }
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+ACTIVITY_COLUMNS = (
+    "id",
+    "iati_identifier",
+    "title",
+    "reporting_org_ref",
+    "reporting_org_name",
+    "status_code",
+    "status_name",
+    "activity_type_code",
+    "activity_type_name",
+    "start_date",
+    "end_date",
+    "country_codes",
+    "country_names",
+    "region_codes",
+    "region_names",
+    "sector_codes",
+    "sector_names",
+    "theme_codes",
+    "theme_names",
+    "mea_codes",
+    "mea_names",
+    "gender_marker_code",
+    "gender_marker_name",
+    "total_budget",
+    "default_currency",
+    "budget_by_currency",
+    "source",
+    "source_name",
+    "source_publisher",
+    "updated_at",
+    "url",
+)
+COUNTRY_COLUMNS = (
+    "country_code",
+    "country_name",
+    "country_percentage",
+    "country_region_code",
+    "country_region_name",
+)
+SECTOR_COLUMNS = ("sector_vocabulary", "sector_code", "sector_name", "sector_percentage")
+FACET_COLUMNS = ("facet", "code", "name", "count", "selected")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+LIST_SEPARATOR = "; "
+
+
+def safe_text(text: str) -> str:
+    """Text a spreadsheet will not run as a formula (a leading `'` before = + - @)."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def _joined(values: list[str]) -> str:
+    return LIST_SEPARATOR.join(values)
+
+
+def activity_cells(row: ActivityRow, names: Namer, base_url: str) -> list[Any]:
+    """The cells of `ACTIVITY_COLUMNS` for one activity."""
+    countries = [code for code, _pct in row.countries]
+    regions = region_codes(countries)
+    sectors = [(vocabulary, code) for vocabulary, code, _pct in row.sectors]
+    gender = "" if row.gender_marker is None else str(row.gender_marker)
+    return [
+        row.id,
+        row.iati_identifier,
+        safe_text(localized(row.title)),
+        row.reporting_org_ref,
+        safe_text(localized(row.reporting_org_names)),
+        row.status,
+        names.status(row.status),
+        row.activity_type,
+        names.activity_type(row.activity_type),
+        plain(row.start_date) or "",
+        plain(row.end_date) or "",
+        _joined(countries),
+        _joined([names.country(code) for code in countries]),
+        _joined(regions),
+        _joined([names.region(code) for code in regions]),
+        _joined([code for _vocabulary, code in sectors]),
+        _joined([names.sector(vocabulary, code) for vocabulary, code in sectors]),
+        _joined(row.themes),
+        _joined([names.theme(code) for code in row.themes]),
+        _joined(row.meas),
+        _joined([names.mea(code) for code in row.meas]),
+        gender,
+        names.gender(row.gender_marker) if gender else "",
+        decimal_str(row.total_budget) or "",
+        row.default_currency,
+        _joined([f"{cur} {decimal_str(total)}" for cur, total in row.budget_by_currency.items()]),
+        row.source,
+        names.source(row.source),
+        safe_text(row.source_publisher),
+        plain(row.updated_at) or "",
+        f"{base_url}{names.detail_path(row.id)}",
+    ]
+
+
+def country_cells(row: ActivityRow, names: Namer) -> list[list[Any]]:
+    """The `COUNTRY_COLUMNS` cells, one list per recipient country (one empty list if none)."""
+    if not row.countries:
+        return [[""] * len(COUNTRY_COLUMNS)]
+    regions = lookups.country_regions()
+    cells = []
+    for code, pct in row.countries:
+        region = regions.get(code, "")
+        cells.append(
+            [
+                code,
+                names.country(code),
+                decimal_str(pct) or "",
+                region,
+                names.region(region) if region else "",
+            ]
+        )
+    return cells
+
+
+def sector_cells(row: ActivityRow, names: Namer) -> list[list[Any]]:
+    """The `SECTOR_COLUMNS` cells, one list per sector (one empty list if none)."""
+    if not row.sectors:
+        return [[""] * len(SECTOR_COLUMNS)]
+    return [
+        [vocabulary, code, names.sector(vocabulary, code), decimal_str(pct) or ""]
+        for vocabulary, code, pct in row.sectors
+    ]
+
+
+def facets_json(facets: dict[str, list[Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Facet counts as the API and the JSON export give them."""
+    return {
+        name: [
+            {
+                "code": value.code,
+                "name": value.label,
+                "count": value.count,
+                "selected": value.selected,
+            }
+            for value in values
+        ]
+        for name, values in facets.items()
+    }

@@ -1,0 +1,135 @@
+"""Country and organisation pages: their activities, themes and money at a glance, and the
+indexes that list them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from bali.activities import profiles
+from bali.activities.models import Activity, ParticipatingOrg, RecipientCountry
+from bali.activities.paging import parse_paging
+from bali.activities.stats import profile
+from bali.organisations.models import Organisation, name_key
+from bali.portal.facets import query_string
+from bali.portal.views.common import bad_request, not_found
+from bali.reference.models import Country, Region
+
+LATEST = 10
+ORGANISATIONS_PER_PAGE = 100
+
+
+def _glance(activities: QuerySet[Activity]) -> dict[str, Any]:
+    """The at-a-glance figures and the latest activities of a selection."""
+    summary = profile(activities)
+    return {
+        "profile": summary,
+        "top_organisations": profiles.top_organisations(summary),
+        "latest": activities.select_related("reporting_org")[:LATEST],
+    }
+
+
+def countries(request: HttpRequest) -> HttpResponse:
+    """Every country with public activities, grouped by UNEP region, with its count."""
+    visible = Activity.objects.visible_to(request.user).values("pk")
+    counts = dict(
+        RecipientCountry.objects.filter(activity__in=visible)
+        .values_list("country_id")
+        .annotate(n=Count("activity_id", distinct=True))
+        .order_by()
+    )
+    regions = []
+    for region in Region.objects.all():
+        rows = [
+            (country, counts[country.code])
+            for country in Country.objects.filter(unep_region=region)
+            if country.code in counts
+        ]
+        regions.append((region, sorted(rows, key=lambda row: row[0].name)))
+    return render(request, "portal/countries.html", {"regions": regions})
+
+
+def country_detail(request: HttpRequest, code: str) -> HttpResponse:
+    if code != code.upper():
+        return redirect("portal:country", code=code.upper())
+    country = Country.objects.select_related("unep_region").filter(code=code).first()
+    if country is None:
+        return not_found(request, profiles.missing_country_message(code))
+    activities = profiles.country_activities(country.code, request.user)
+    search = reverse("activities:search") + query_string({"country": [country.code]})
+    return render(
+        request,
+        "portal/country.html",
+        {
+            "country": country,
+            **_glance(activities),
+            "search_url": search,
+            "search_base": search + "&",
+            "api_url": f"/api/v1/reference/countries/{country.code}",
+        },
+    )
+
+
+def organisations(request: HttpRequest) -> HttpResponse:
+    """Organisations that report or take part in activities, by name, 100 a page."""
+    try:
+        page = parse_paging(request.GET).page
+    except ValidationError as exc:
+        return bad_request(request, exc.message_dict)
+    text = (request.GET.get("q") or "").strip()[:200]
+    visible = Activity.objects.visible_to(request.user)
+    active = Q(reported_activities__in=visible.values("pk")) | Q(
+        pk__in=ParticipatingOrg.objects.filter(activity__in=visible.values("pk")).values(
+            "organisation_id"
+        )
+    )
+    queryset = Organisation.objects.filter(active).distinct().order_by("name_key", "id")
+    if text:
+        queryset = queryset.filter(Q(ref__icontains=text) | Q(name_key__contains=name_key(text)))
+    count = queryset.count()
+    start = (page - 1) * ORGANISATIONS_PER_PAGE
+    return render(
+        request,
+        "portal/organisations.html",
+        {
+            "organisations": queryset[start : start + ORGANISATIONS_PER_PAGE],
+            "count": count,
+            "q": text,
+            "page": page,
+            "previous_url": query_string({"q": text, "page": page - 1}) if page > 1 else "",
+            "next_url": query_string({"q": text, "page": page + 1})
+            if start + ORGANISATIONS_PER_PAGE < count
+            else "",
+        },
+    )
+
+
+def organisation_detail(request: HttpRequest, key: str) -> HttpResponse:
+    organisation = profiles.find_organisation(key)
+    if organisation is None:
+        return not_found(request, profiles.missing_organisation_message())
+    activities = profiles.organisation_activities(organisation, request.user)
+    search = ""
+    search_base = reverse("activities:search") + "?"
+    if organisation.ref:
+        search = reverse("activities:search") + query_string({"org": [organisation.ref]})
+        search_base = search + "&"
+    return render(
+        request,
+        "portal/organisation.html",
+        {
+            "organisation": organisation,
+            **_glance(activities),
+            "roles": profiles.organisation_roles(organisation, request.user),
+            "search_url": search,
+            "search_base": search_base,
+            "api_url": "/api/v1/reference/organisations/" + profiles.organisation_key(organisation),
+            "title": organisation.name or organisation.ref or _("Organisation"),
+        },
+    )

@@ -1,0 +1,92 @@
+"""Reference data with names in the language asked for, and the country and organisation twins."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_countries(client: Client) -> None:
+    data = client.get("/api/v1/reference/countries?lang=fr").json()
+    kenya = next(c for c in data if c["code"] == "KE")
+    assert kenya["name"] == "Kenya" and kenya["unep_region"] == {"code": "AFR", "name": "Afrique"}
+    assert set(kenya) == {
+        "code", "iso3", "name", "unep_region", "development_status", "ldc", "lldc", "sids"
+    }  # fmt: skip
+
+
+def test_regions_and_themes_follow_accept_language(client: Client) -> None:
+    regions = client.get("/api/v1/reference/regions", HTTP_ACCEPT_LANGUAGE="es").json()
+    assert {"code": "AFR", "name": "África"}.items() <= regions[0].items()
+    themes = client.get("/api/v1/reference/themes?lang=zh-hans").json()
+    assert len(themes) == 32
+    assert next(t for t in themes if t["code"] == "TH02")["name"] == "气候变化问题"
+
+
+def test_sectors(client: Client) -> None:
+    data = client.get("/api/v1/reference/sectors").json()
+    five = next(s for s in data if s["code"] == "41010")
+    assert five == {
+        "code": "41010",
+        "vocabulary": "1",
+        "name": "Environmental policy and administrative management",
+        "category": "410",
+        "withdrawn": False,
+    }
+    assert any(s["code"] == "410" and s["vocabulary"] == "2" for s in data)
+
+
+def test_meas(client: Client) -> None:
+    data = client.get("/api/v1/reference/meas").json()
+    assert any(m["code"] == "MONTREAL" for m in data)
+    assert set(data[0]) == {"code", "name", "year", "secretariat", "secretariat_city", "url"}
+
+
+def test_organisations_paged_and_searchable(client: Client, corpus: dict) -> None:
+    data = client.get("/api/v1/reference/organisations").json()
+    assert set(data) == {"count", "page", "next", "results"}
+    assert data["count"] == 2 and data["next"] is None
+    assert set(data["results"][0]) == {
+        "id", "ref", "key", "name", "acronym", "type", "country", "website"
+    }  # fmt: skip
+    found = client.get("/api/v1/reference/organisations?q=undp").json()
+    assert [o["ref"] for o in found["results"]] == ["XM-DAC-41114"]
+    assert client.get("/api/v1/reference/organisations?page=0").status_code == 400
+
+
+def test_country_twin_has_the_profile(client: Client, corpus: dict) -> None:
+    data = client.get("/api/v1/reference/countries/ke").json()
+    assert data["code"] == "KE"
+    profile = data["activities"]
+    assert set(profile) == {
+        "count",
+        "first_year",
+        "last_year",
+        "by_status",
+        "by_theme",
+        "by_country",
+        "by_reporting_org",
+        "money",
+    }
+    assert profile["count"] == 2
+    assert {"code": "TH02", "name": "Climate change", "count": 2} in profile["by_theme"]
+    money = {line["currency"]: line for line in profile["money"]}
+    assert money["USD"]["budget"] == "3000" and money["EUR"]["budget"] == "500"
+    assert money["USD"]["committed"] == "1500" and money["USD"]["disbursed"] == "700"
+    assert data["search"] == "/api/v1/activities?country=KE"
+
+
+def test_organisation_twin(client: Client, corpus: dict) -> None:
+    data = client.get("/api/v1/reference/organisations/XM-DAC-41114").json()
+    assert data["ref"] == "XM-DAC-41114" and data["activities"]["count"] == 2
+    assert data["roles"] == [{"code": "4", "name": "Implementing", "count": 1}]
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/reference/countries/ZZ", "/api/v1/reference/organisations/NOPE"]
+)
+def test_unknown_is_404_in_language(client: Client, url: str) -> None:
+    response = client.get(url + "?lang=fr")
+    assert response.status_code == 404 and response.json()["detail"]

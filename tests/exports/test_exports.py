@@ -1,0 +1,162 @@
+"""Exports of any search: streamed CSV (per activity, × country, × sector, facet counts) and JSON,
+with code names beside codes, the same selection as the search page, bad input as 400."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import pytest
+from django.http import StreamingHttpResponse
+from django.test import Client
+
+from bali.exports import shapes
+
+pytestmark = pytest.mark.django_db
+
+
+def _csv(client: Client, query: str = "", lang: str = "en") -> list[dict[str, str]]:
+    response = client.get(f"/{lang}/activities/export.csv{query}")
+    assert response.status_code == 200, response.content[:300] if not response.streaming else ""
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="bali-')
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:])))
+
+
+def test_one_row_per_activity_with_names_beside_codes(client: Client, corpus: dict) -> None:
+    rows = _csv(client)
+    assert len(rows) == 5
+    assert tuple(rows[0]) == shapes.ACTIVITY_COLUMNS
+    kenya = next(r for r in rows if r["iati_identifier"] == "XM-DAC-41116-CLIMATE-KE")
+    assert kenya["country_codes"] == "KE; TZ"
+    assert kenya["country_names"] == "Kenya; United Republic of Tanzania"
+    assert kenya["region_codes"] == "AFR" and kenya["region_names"] == "Africa"
+    assert kenya["status_code"] == "2" and kenya["status_name"] == "Implementation"
+    assert kenya["sector_codes"] == "41010; 41081"
+    assert "Climate change" in kenya["theme_names"].split("; ")
+    assert kenya["budget_by_currency"] == "EUR 500; USD 1000"
+    assert kenya["gender_marker_name"] == "Significant objective"
+    assert (
+        kenya["url"] == f"http://testserver/en/activities/{corpus['XM-DAC-41116-CLIMATE-KE'].pk}/"
+    )
+
+
+def test_rows_per_country(client: Client, corpus: dict) -> None:
+    rows = _csv(client, "?rows=country")
+    # Kenya activity has 2 countries, the others 1 each, the global one none (one empty row).
+    assert len(rows) == 6
+    assert tuple(rows[0]) == (*shapes.ACTIVITY_COLUMNS, *shapes.COUNTRY_COLUMNS)
+    kenya = [r for r in rows if r["iati_identifier"] == "XM-DAC-41116-CLIMATE-KE"]
+    assert [(r["country_code"], r["country_name"], r["country_percentage"]) for r in kenya] == [
+        ("KE", "Kenya", "60"),
+        ("TZ", "United Republic of Tanzania", "40"),
+    ]
+    assert kenya[0]["country_region_name"] == "Africa"
+    empty = next(r for r in rows if r["iati_identifier"] == "XM-DAC-41116-GLOBAL")
+    assert empty["country_code"] == ""
+
+
+def test_rows_per_sector(client: Client, corpus: dict) -> None:
+    rows = _csv(client, "?rows=sector&country=KE")
+    assert sorted((r["sector_code"], r["sector_percentage"]) for r in rows) == [
+        ("14010", ""),
+        ("41010", "70"),
+        ("41081", "30"),
+    ]
+    names = {r["sector_code"]: r["sector_name"] for r in rows}
+    assert names["41010"] == "Environmental policy and administrative management"
+    assert names["14010"] == "Water sector policy and administrative management"
+
+
+def test_same_selection_and_order_as_the_search(client: Client, corpus: dict) -> None:
+    rows = _csv(client, "?q=climate&sort=title")
+    api = client.get("/api/v1/activities?q=climate&sort=title").json()
+    assert [r["id"] for r in rows] == [str(item["id"]) for item in api["results"]]
+
+
+def test_names_in_the_page_language(client: Client, corpus: dict) -> None:
+    rows = _csv(client, "?country=KE", lang="fr")
+    assert all(r["region_names"] == "Afrique" for r in rows)
+    assert rows[0]["url"].startswith("http://testserver/fr/activities/")
+
+
+def test_facet_counts_csv(client: Client, corpus: dict) -> None:
+    rows = _csv(client, "?rows=facets&q=climate")
+    assert tuple(rows[0]) == shapes.FACET_COLUMNS
+    countries = {r["code"]: int(r["count"]) for r in rows if r["facet"] == "country"}
+    assert countries == {"KE": 1, "TZ": 1, "PE": 1}
+
+
+def test_json_export_has_count_facets_and_summaries(client: Client, corpus: dict) -> None:
+    response = client.get("/en/activities/export.json?country=KE")
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    data = json.loads(b"".join(response.streaming_content))
+    assert set(data) == {"count", "generated_at", "filters", "facets", "results"}
+    assert data["count"] == len(data["results"]) == 2
+    assert data["filters"] == {"country": ["KE"]}
+    api = client.get("/api/v1/activities?country=KE").json()
+    assert data["results"] == api["results"]
+    assert data["facets"]["country"] == api["facets"]["country"]
+
+
+def test_empty_json_export_is_valid(client: Client) -> None:
+    response = client.get("/en/activities/export.json")
+    data = json.loads(b"".join(response.streaming_content))
+    assert data["count"] == 0 and data["results"] == []
+
+
+@pytest.mark.parametrize(
+    "query", ["?rows=planet", "?country=XX", "?page_size=0", "?q=" + "y" * 10000]
+)
+def test_bad_input_is_400(client: Client, query: str) -> None:
+    for url in (f"/en/activities/export.csv{query}", f"/en/activities/export.json{query}"):
+        if "rows" in query and "json" in url:
+            continue
+        response = client.get(url)
+        assert response.status_code == 400, url
+
+
+def test_formula_like_text_is_neutralised(client: Client, hq_user: Any) -> None:
+    from bali.activities.actions import do_create_activity
+
+    do_create_activity(
+        hq_user, {"iati_identifier": "XM-EVIL-1", "title": {"en": '=HYPERLINK("x")'}}
+    )
+    (row,) = _csv(client)
+    assert row["title"] == '\'=HYPERLINK("x")'
+
+
+def test_streams_in_batches_with_constant_queries_per_batch(
+    hq_user: Any, many: Any, django_assert_num_queries: Any
+) -> None:
+    from bali.activities.filters import ActivityFilters
+    from bali.exports.rows import iter_rows
+    from bali.search.service import activity_queryset
+
+    made = many(7)
+    queryset = activity_queryset(ActivityFilters(sort="title"), None)
+    # 1 cursor query + 5 child queries for each of the 3 batches (3 + 3 + 1 rows).
+    with django_assert_num_queries(1 + 3 * 5):
+        rows = list(iter_rows(queryset, batch_size=3))
+    assert [row.iati_identifier for row in rows] == sorted(a.iati_identifier for a in made)
+    assert all(row.countries == [("KE", None), ("UG", None)] for row in rows)
+
+
+def test_csv_stream_is_lazy(hq_user: Any, many: Any) -> None:
+    """The generator yields the header before reading any activity (nothing is built up front)."""
+    from bali.activities.filters import ActivityFilters
+    from bali.exports.streams import csv_rows
+    from bali.search.service import activity_queryset
+
+    many(2)
+    stream = csv_rows(activity_queryset(ActivityFilters(), None), "activity", "", "en")
+    header = next(stream)
+    assert header.startswith("\ufeffid,iati_identifier,title")
+    rest = "".join(stream)
+    assert rest.count("\r\n") == 2

@@ -1,0 +1,91 @@
+"""Home, country and organisation pages and their indexes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+LANGUAGES = ["ar", "zh-hans", "en", "fr", "ru", "es"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_home_has_counts_search_box_and_ways_in(client: Client, corpus: dict, lang: str) -> None:
+    html = client.get(f"/{lang}/").content.decode()
+    assert f'<form class="search home-search" method="get" action="/{lang}/activities/"' in html
+    assert f'href="/{lang}/activities/?region=AFR"' in html
+    assert f'href="/{lang}/activities/?theme=TH02"' in html
+    assert f'href="/{lang}/activities/?theme=CC11"' in html
+    assert '<span class="stat">5</span>' in html  # five public activities
+
+
+def test_home_region_counts(client: Client, corpus: dict) -> None:
+    html = client.get("/en/").content.decode()
+    africa = html.split('?region=AFR">')[1].split("</li>")[0]
+    assert "3 activities" in africa  # Kenya ×2 and Tanzania
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_country_page(client: Client, corpus: dict, lang: str) -> None:
+    response = client.get(f"/{lang}/countries/KE/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'href="/{lang}/activities/?country=KE"' in html
+    assert "/api/v1/reference/countries/KE" in html
+
+
+def test_country_page_figures(client: Client, corpus: dict) -> None:
+    html = client.get("/en/countries/KE/").content.decode()
+    assert '<span class="stat">2</span> activities' in html
+    assert "Climate change" in html and "Freshwater" in html
+    # Budgets per currency: USD 1,000 + 2,000 and EUR 500.
+    assert "3,000" in html and "EUR" in html
+    assert "Freshwater monitoring network" in html
+
+
+def test_country_code_case_and_unknown(client: Client) -> None:
+    assert client.get("/en/countries/ke/")["Location"] == "/en/countries/KE/"
+    missing = client.get("/fr/countries/ZZ/")
+    assert missing.status_code == 404 and '<html lang="fr"' in missing.content.decode()
+
+
+def test_countries_index(client: Client, corpus: dict) -> None:
+    html = client.get("/en/countries/").content.decode()
+    assert 'href="/en/countries/KE/"' in html and 'href="/en/countries/PE/"' in html
+    assert 'href="/en/countries/FR/"' not in html
+
+
+def test_organisation_page_by_ref_and_by_number(client: Client, corpus: dict) -> None:
+    from bali.organisations.models import Organisation
+
+    html = client.get("/en/organisations/XM-DAC-41114/").content.decode()
+    assert "UNDP" in html and "Climate finance readiness in Peru" in html
+    assert "Implementing" in html  # UNDP takes part in the Kenya activity
+    assert 'href="/en/activities/?org=XM-DAC-41114"' in html
+    nameless = Organisation.objects.create(names={"en": "Local NGO"})
+    assert client.get(f"/en/organisations/{nameless.pk}/").status_code == 200
+    assert client.get("/en/organisations/NO-SUCH/").status_code == 404
+
+
+def test_organisations_index_and_search(client: Client, corpus: dict) -> None:
+    html = client.get("/en/organisations/").content.decode()
+    assert 'href="/en/organisations/XM-DAC-41116/"' in html
+    found = client.get("/en/organisations/", {"q": "undp"}).content.decode()
+    assert "XM-DAC-41114" in found and "XM-DAC-41116" not in found
+    assert client.get("/en/organisations/?page=x").status_code == 400
+
+
+def test_country_page_query_count_is_bounded(
+    client: Client, corpus: dict, django_assert_max_num_queries: Any
+) -> None:
+    client.get("/en/countries/KE/")
+    with django_assert_max_num_queries(20):
+        client.get("/en/countries/KE/")
+
+
+def test_menu_has_the_public_pages(client: Client) -> None:
+    html = client.get("/en/").content.decode()
+    for url in ("/en/activities/", "/en/countries/", "/en/organisations/"):
+        assert f'<a href="{url}"' in html
