@@ -35,6 +35,8 @@ DOCUMENTED: dict[str, str] = {
     "BALI_TEST_POSTGRES_URL": "make test also runs the suite on this PostgreSQL",
     "BALI_TEST_DB_NAME": "name of the throw-away test database (parallel runs)",
     "BALI_LOG_LEVEL": "log level of the bali loggers",
+    "BALI_ATTACHMENT_MAX_MB": "largest document attached to a request, in megabytes",
+    "BALI_SITE_URL": "address of the site for links in e-mail",
 }
 
 

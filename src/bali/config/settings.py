@@ -192,3 +192,7 @@ BALI_REQUEST_DEADLINES = {
     "assign": 10,
     "start": 30,
 }
+# Largest document attached to a request, in megabytes (PDF, Office files, images).
+BALI_ATTACHMENT_MAX_MB = env.env_int("BALI_ATTACHMENT_MAX_MB", 10)
+# Address of the site as people reach it, for links in e-mail (no trailing slash).
+SITE_URL = env.env_str("BALI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -9,6 +9,7 @@ formats that notation, and that knows which people stand behind an assignee.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -16,10 +17,12 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from bali.accounts.roles import Role
+from bali.core.i18n import localized
 from bali.reference import lookups
 
 if TYPE_CHECKING:
     from bali.accounts.models import User
+    from bali.requests.permissions import Actor
 
 DIVISION = "division"
 OFFICE = "office"
@@ -41,8 +44,18 @@ class Assignee:
         if self.kind == DIVISION:
             return lookups.division_name(self.code)
         if self.kind == OFFICE:
-            return _("Regional office for %(region)s") % {"region": lookups.region_name(self.code)}
+            return localized(_office_names().get(self.code)) or _(
+                "Regional office for %(region)s"
+            ) % {"region": lookups.region_name(self.code)}
         return _organisation_label(self.code)
+
+
+@cache
+def _office_names() -> dict[str, dict[str, str]]:
+    """The regional offices' names in every language (reference data, read once)."""
+    from bali.reference.models import Region
+
+    return dict(Region.objects.values_list("code", "office_names"))
 
 
 def _organisation_label(ref: str) -> str:
@@ -90,7 +103,7 @@ def check_assignee_exists(assignee: Assignee) -> None:
         )
 
 
-def assignee_keys_of(user: User | None) -> list[str]:
+def assignee_keys_of(user: Actor) -> list[str]:
     """The assignee names a person answers for (`division:DTIE` for a DTIE focal point)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return []
@@ -98,8 +111,9 @@ def assignee_keys_of(user: User | None) -> list[str]:
         return [str(Assignee(DIVISION, user.division_id))]
     if user.role == Role.REGIONAL_OFFICER and user.region_id:
         return [str(Assignee(OFFICE, user.region_id))]
-    if user.role == Role.PARTNER_EDITOR and user.organisation_id and user.organisation.ref:
-        return [str(Assignee(ORG, user.organisation.ref))]
+    organisation = user.organisation if user.role == Role.PARTNER_EDITOR else None
+    if organisation is not None and organisation.ref:
+        return [str(Assignee(ORG, organisation.ref))]
     return []
 
 

@@ -37,6 +37,13 @@ class Status(models.TextChoices):
 
 CLOSED_STATUSES = frozenset({Status.EVALUATED, Status.DECLINED, Status.WITHDRAWN, Status.REFERRED})
 
+# Who holds a request in each status: the country, its entry-point office, or the assignee.
+COUNTRY_HOLDS = frozenset({Status.DRAFT, Status.NEEDS_INFORMATION, Status.COMPLETED})
+OFFICE_HOLDS = frozenset(
+    {Status.SUBMITTED, Status.ACKNOWLEDGED, Status.UNDER_REVIEW, Status.ACCEPTED}
+)
+ASSIGNEE_HOLDS = frozenset({Status.ASSIGNED, Status.IN_PROGRESS})
+
 
 class SupportType(models.TextChoices):
     TRAINING = "training", _("Training")
@@ -101,6 +108,7 @@ class Request(models.Model):
     )
     assignee = models.CharField(_("assignee"), max_length=170, blank=True, db_index=True)
     referred_partner = models.CharField(_("referred to"), max_length=200, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
     results_summary = models.TextField(_("summary of results"), blank=True)
     activities = models.ManyToManyField(
         "activities.Activity",
@@ -110,6 +118,7 @@ class Request(models.Model):
     )
     version = models.PositiveIntegerField(_("version"), default=1)
     due_on = models.DateField(_("next step due"), null=True, blank=True, db_index=True)
+    due_step = models.CharField(_("next step"), max_length=16, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
@@ -119,6 +128,7 @@ class Request(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["entry_region", "status"], name="request_region_status")]
         verbose_name = _("request for support")
         verbose_name_plural = _("requests for support")
 
@@ -139,10 +149,34 @@ class Request(models.Model):
         return self.due_on is not None and self.due_on < timezone.localdate()
 
     @property
-    def assignee_label(self) -> str:
-        from bali.requests.assignees import assignee_label
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
 
+    @property
+    def assignee_label(self) -> str:
+        from bali.requests.assignees import ORG, assignee_label
+
+        names = getattr(self, "assignee_org_names", None)
+        if names and self.assignee.startswith(f"{ORG}:"):
+            return localized(names) or self.assignee.partition(":")[2]
         return assignee_label(self.assignee)
+
+    @property
+    def holder_label(self) -> str:
+        """Who must act next, in words: the country, the entry-point office, the assignee."""
+        if self.status in COUNTRY_HOLDS:
+            return self.country.name
+        if self.status in OFFICE_HOLDS:
+            return self.entry_region.office_name or self.entry_region.name
+        if self.status in ASSIGNEE_HOLDS:
+            return self.assignee_label
+        if self.status == Status.REFERRED:
+            return self.referred_partner
+        return ""
+
+
+# Events that record work on the file rather than a step of the workflow; shown to insiders only.
+HOUSEKEEPING_ACTIONS = ("create", "edit", "attach")
 
 
 class EventQuerySet(models.QuerySet["RequestEvent"]):
@@ -154,8 +188,12 @@ class EventQuerySet(models.QuerySet["RequestEvent"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise TypeError("Request events are append-only; they are never deleted.")
 
-    def public(self) -> EventQuerySet:
-        return self.filter(public=True)
+    def timeline(self, insider: bool) -> EventQuerySet:
+        """Events a reader may see: everything for people inside the request; for others the
+        workflow steps only (their notes are blanked by `RequestEvent.note_for`)."""
+        if insider:
+            return self.all()
+        return self.exclude(action__in=HOUSEKEEPING_ACTIONS)
 
 
 class RequestEvent(models.Model):
@@ -178,7 +216,11 @@ class RequestEvent(models.Model):
     actor_scope = models.CharField(_("scope"), max_length=170, blank=True)
     at = models.DateTimeField(_("time"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
-    public = models.BooleanField(_("public"), default=True)
+    public = models.BooleanField(
+        _("public note"),
+        default=True,
+        help_text=_("Whether people outside the request see the note."),
+    )
     data = models.JSONField(_("details"), default=dict, blank=True)
 
     objects = EventQuerySet.as_manager()
@@ -190,6 +232,10 @@ class RequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.action} {self.at:%Y-%m-%d}"
+
+    def note_for(self, insider: bool) -> str:
+        """The note as a reader may see it: internal notes only inside the request."""
+        return self.note if insider or self.public else ""
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

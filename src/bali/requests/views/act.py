@@ -1,0 +1,116 @@
+"""POST targets of the request page: workflow steps, documents, and the download of documents.
+
+A refused step re-renders the request page with the service's message and the HTTP status the
+API would give (403, 409, 422), so a browser without JavaScript shows why nothing changed.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bali.core.permissions import PermissionDenied
+from bali.requests.attachments import do_add_attachment
+from bali.requests.forms import AttachmentForm, TransitionForm
+from bali.requests.models import Request
+from bali.requests.permissions import is_insider
+from bali.requests.transitions import TRANSITIONS
+from bali.requests.views.common import error_messages, visible_request
+from bali.requests.views.detail import detail_context
+from bali.requests.workflow import RequestConflict, TransitionInput, do_transition_request
+
+
+def _back(request: HttpRequest, found: Request) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return redirect(target)
+    return redirect("requests:detail", ref=found.reference)
+
+
+def _refused(request: HttpRequest, found: Request, message: list[str], status: int) -> HttpResponse:
+    fresh = visible_request(request, found.reference)
+    return render(
+        request, "requests/detail.html", detail_context(request, fresh, message), status=status
+    )
+
+
+@require_POST
+@login_required
+def act(request: HttpRequest, ref: str) -> HttpResponse:
+    """Take one workflow step from a button or a form of the request page or a queue."""
+    found = visible_request(request, ref)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, found, [_("The form was not complete; try again.")], 400)
+    data = form.cleaned_data
+    payload = TransitionInput(
+        note=data["note"],
+        public=data["public"],
+        assignee=data["assignee_other"] or data["assignee"],
+        partner=data["partner"],
+        summary=data["summary"],
+        activities=form.activity_list(),
+        version=data["version"],
+    )
+    try:
+        do_transition_request(request.user, found, data["action"], payload)
+    except PermissionDenied as exc:
+        return _refused(request, found, [str(exc)], 403)
+    except RequestConflict as exc:
+        return _refused(request, found, [str(exc)], 409)
+    except ValidationError as exc:
+        return _refused(request, found, error_messages(exc), 422)
+    transition = TRANSITIONS[data["action"]]
+    messages.success(
+        request,
+        _("%(reference)s: %(step)s done.") % {"reference": ref, "step": transition.label},
+    )
+    return _back(request, found)
+
+
+@require_POST
+@login_required
+def attach(request: HttpRequest, ref: str) -> HttpResponse:
+    found = visible_request(request, ref)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _refused(request, found, [_("Choose a file to attach.")], 400)
+    try:
+        attachment = do_add_attachment(request.user, found, form.cleaned_data["file"])
+    except PermissionDenied as exc:
+        return _refused(request, found, [str(exc)], 403)
+    except RequestConflict as exc:
+        return _refused(request, found, [str(exc)], 409)
+    except ValidationError as exc:
+        return _refused(request, found, error_messages(exc), 422)
+    messages.success(request, _("%(name)s was attached.") % {"name": attachment.original_name})
+    return redirect("requests:detail", ref=found.reference)
+
+
+def download(request: HttpRequest, ref: str, attachment_id: int) -> FileResponse:
+    """Documents are for people inside the request; others get 404, as for a missing file."""
+    found = visible_request(request, ref)
+    if not is_insider(request.user, found):
+        raise Http404(_("There is no such document."))
+    attachment = found.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404(_("There is no such document."))
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("There is no such document.")) from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
