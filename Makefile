@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 PY := $(VENV)/bin/python
 ADDR ?= 127.0.0.1:8000
+LINTED := $(wildcard src tests bench tools)
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
@@ -33,12 +34,12 @@ run: install translations
 	BALI_DEBUG=$${BALI_DEBUG:-1} $(PY) -m bali serve $(ADDR)
 
 lint: dev
-	$(PY) -m ruff check src tests bench tools
-	$(PY) -m ruff format --check src tests bench tools
+	$(PY) -m ruff check $(LINTED)
+	$(PY) -m ruff format --check $(LINTED)
 
 format: dev
-	$(PY) -m ruff format src tests bench tools
-	$(PY) -m ruff check --fix src tests bench tools
+	$(PY) -m ruff format $(LINTED)
+	$(PY) -m ruff check --fix $(LINTED)
 
 # In CI (CI=true) the suite runs on SQLite and on PostgreSQL; elsewhere PostgreSQL runs when
 # BALI_TEST_POSTGRES_URL is set.
