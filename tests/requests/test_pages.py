@@ -238,3 +238,44 @@ def test_list_pages_use_a_fixed_number_of_queries(
         make_request("submitted")
     with django_assert_max_num_queries(12):
         client.get("/en/requests/")
+
+
+def test_country_answers_a_question_through_the_form(
+    people: People, make_request: Callable[..., Request]
+) -> None:
+    request = make_request("needs_information")
+    ref = request.reference
+    focal = signed_in(people.focal_ke)
+    page = focal.get(f"/en/requests/{ref}/edit/").content.decode()
+    assert "The regional office asked for more information" in page
+    assert "Save and send the answer" in page
+    response = focal.post(
+        f"/en/requests/{ref}/edit/",
+        {
+            **FORM,
+            "priority": "Vision 2030",
+            "version": request.version,
+            "answer": "The ozone unit takes part.",
+            "submit": "",
+        },
+    )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert (request.status, request.priority) == ("submitted", "Vision 2030")
+    answer = request.events.get(action="resubmit")
+    assert (answer.note, answer.public) == ("The ozone unit takes part.", False)
+    again = focal.get(f"/en/requests/{ref}/edit/", follow=True)
+    assert again.redirect_chain == [(f"/en/requests/{ref}/", 302)]
+    assert "can be changed; this one is submitted" in again.content.decode()
+
+
+def test_stale_form_is_refused(people: People, make_request: Callable[..., Request]) -> None:
+    request = make_request("draft")
+    focal = signed_in(people.focal_ke)
+    url = f"/en/requests/{request.reference}/edit/"
+    assert focal.post(url, {**FORM, "version": 1, "save": ""}).status_code == 302
+    stale = focal.post(url, {**FORM, "title": "Mine", "version": 1, "save": ""})
+    assert stale.status_code == 422
+    assert "was changed by someone else" in stale.content.decode()
+    request.refresh_from_db()
+    assert request.title == {"en": FORM["title"]}

@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 from bali.accounts.models import User
 from bali.accounts.roles import Role
 from bali.core.permissions import PermissionDenied
-from bali.requests.actions import default_language, do_create_request, do_update_request
+from bali.requests.actions import (
+    EDITABLE_STATUSES,
+    default_language,
+    do_create_request,
+    do_update_request,
+)
 from bali.requests.forms import RequestForm
 from bali.requests.models import Request
 from bali.requests.permissions import Party, check_create_request, check_party
@@ -65,6 +70,9 @@ def new_request(request: HttpRequest) -> HttpResponse:
 def edit_request(request: HttpRequest, ref: str) -> HttpResponse:
     found = visible_request(request, ref)
     check_party(request.user, found, Party.COUNTRY)
+    if found.status not in EDITABLE_STATUSES:
+        messages.error(request, _not_editable(found))
+        return redirect("requests:detail", ref=found.reference)
     form = RequestForm(request.POST or None, initial=RequestForm.initial_for(found))
     if request.method == "POST" and form.is_valid():
         try:
@@ -93,6 +101,12 @@ def _save_and_maybe_send(request: HttpRequest, found: Request, form: RequestForm
             action,
             TransitionInput(note=request.POST.get("answer", ""), public=False),
         )
+
+
+def _not_editable(found: Request) -> str:
+    return _(
+        "Only drafts and requests sent back for information can be changed; this one is %(status)s."
+    ) % {"status": found.get_status_display().lower()}
 
 
 def _saved_message(found: Request) -> str:
