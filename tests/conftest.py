@@ -24,18 +24,26 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[No
     yield
 
 
-@pytest.fixture(autouse=True)
-def _reference_after_flush(request: pytest.FixtureRequest) -> Iterator[None]:
-    yield
-    flushing = {"transactional_db", "live_server"} & set(request.fixturenames)
-    if flushing:
-        from django.test.utils import setup_test_environment  # noqa: F401
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """Reload the reference data after a test that flushed the database.
 
-        blocker = request.getfixturevalue("django_db_blocker")
+    Tests with `transactional_db` or `live_server` end with a flush of every table, which
+    pytest-django runs in a fixture teardown; this hook runs after all of them, so the tests
+    that follow find countries, regions and themes again.
+    """
+    result = yield
+    flushed = {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    if flushed and nextitem is not None:  # after the last test the database is gone
+        from pytest_django.plugin import blocking_manager_key
+
         from bali.reference.loading import load_reference
+        from bali.reference.models import Country
 
-        with blocker.unblock():
-            load_reference()
+        with item.config.stash[blocking_manager_key].unblock():
+            if not Country.objects.exists():
+                load_reference()
+    return result
 
 
 @pytest.fixture
@@ -164,3 +172,8 @@ def browser_page(live_server: Any) -> Iterator[Any]:
             context.close()
             browser.close()
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    # Outside Playwright's event loop: close the connections the test opened, since PostgreSQL
+    # cannot drop the test database while one is open.
+    from django.db import connections
+
+    connections.close_all()

@@ -71,10 +71,8 @@ def fill_english(app: Path) -> None:
     for message in catalog:
         if not message.id:
             continue
-        if isinstance(message.id, tuple):
-            message.string = tuple(message.id)
-        elif not message.string:
-            message.string = message.id
+        # Always the source text: gettext's fuzzy matching may have guessed another string.
+        message.string = tuple(message.id) if isinstance(message.id, tuple) else message.id
         message.flags.discard("fuzzy")
     with path.open("wb") as handle:
         write_po(handle, catalog, width=100, omit_header=False)

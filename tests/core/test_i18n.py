@@ -92,3 +92,17 @@ def test_reference_names_in_active_language(client: Client) -> None:
     assert "非洲" in chinese and "气候变化问题" in chinese
     arabic = client.get("/ar/").content.decode()
     assert "أفريقيا" in arabic and 'dir="rtl"' in arabic
+
+
+@pytest.mark.parametrize(("locale", "forms"), [("ru", 3), ("ar", 6), ("zh_Hans", 1), ("fr", 2)])
+def test_compiled_catalogues_carry_the_language_plural_rule(locale: str, forms: int) -> None:
+    """gettext picks plural forms by the .mo header; Babel must write each language's rule."""
+    import gettext
+
+    from bali.core.management.commands.compile_translations import compile_po
+
+    po = PACKAGE / "accounts" / "locale" / locale / "LC_MESSAGES" / "django.po"
+    compile_po(po)
+    with po.with_suffix(".mo").open("rb") as handle:
+        header = gettext.GNUTranslations(handle).info()["plural-forms"]
+    assert f"nplurals={forms};" in header

@@ -69,7 +69,7 @@ class People:
 
 def ensure_reference_data() -> None:
     """Load the reference data when a test elsewhere flushed it without reloading (see
-    `pytest_runtest_teardown` below); costs one query when it is there."""
+    `pytest_runtest_teardown` in the root conftest); costs one query when it is there."""
     from bali.reference.loading import load_reference
     from bali.reference.models import Country
 
@@ -124,25 +124,6 @@ def make_request(people: People) -> Callable[..., Request]:
         return request
 
     return make
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
-    """Reload the reference data after a test that flushed the database.
-
-    The root conftest reloads it in a fixture's teardown, but a test using `live_server` gets
-    `transactional_db` from pytest-django's autouse helper, whose flush runs after that
-    teardown; the tests that follow would find no countries. This hook runs after every
-    fixture of the test is torn down.
-    """
-    result = yield
-    flushed = {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
-    if flushed and nextitem is not None:  # after the last test the database is gone
-        from pytest_django.plugin import blocking_manager_key
-
-        with item.config.stash[blocking_manager_key].unblock():
-            ensure_reference_data()
-    return result
 
 
 @pytest.fixture(autouse=True)

@@ -25,8 +25,11 @@ def compile_po(po_path: Path) -> bool:
     mo_path = po_path.with_suffix(".mo")
     if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
         return False
+    # The locale comes from the folder name (`locale/ru/LC_MESSAGES/django.po`): Babel then
+    # writes that language's plural rule into the .mo, which gettext needs for Russian (3 forms),
+    # Arabic (6) and Chinese (1) whatever the .po header says.
     with po_path.open("rb") as handle:
-        catalog = read_po(handle)
+        catalog = read_po(handle, locale=po_path.parent.parent.name)
     with mo_path.open("wb") as handle:
         write_mo(handle, catalog, use_fuzzy=False)
     return True
