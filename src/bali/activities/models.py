@@ -150,6 +150,9 @@ class Activity(models.Model):
     )
     imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
     iati_version = models.CharField(_("IATI version"), max_length=8, blank=True)
+    # A digest of the imported XML element: a re-import of the same element changes nothing,
+    # even when the publisher gives no last-updated-datetime.
+    source_digest = models.CharField(max_length=32, blank=True, editable=False)
     visibility = models.CharField(
         _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC
     )

@@ -145,72 +145,73 @@ def _org_fields(org: dict[str, Any] | None) -> tuple[str, dict[str, str]]:
     return (org or {}).get("ref", ""), (org or {}).get("names", {})
 
 
-def child_rows(activity: Activity, data: dict[str, Any]) -> dict[type[models.Model], list[Any]]:
-    """Unsaved child rows (except results) for the children present in `data`."""
-    rows: dict[type[models.Model], list[Any]] = {}
+def _transaction_values(item: dict[str, Any]) -> dict[str, Any]:
+    item = dict(item)
+    provider_ref, provider_names = _org_fields(item.pop("provider_org", None))
+    receiver_ref, receiver_names = _org_fields(item.pop("receiver_org", None))
+    return {
+        **item,
+        "provider_org_ref": provider_ref,
+        "provider_org_names": provider_names,
+        "receiver_org_ref": receiver_ref,
+        "receiver_org_names": receiver_names,
+    }
+
+
+def _participating_values(index: int, item: dict[str, Any]) -> dict[str, Any]:
+    organisation = item.get("organisation")
+    return {
+        "organisation_id": organisation.pk if organisation else item.get("organisation_id"),
+        "ref": item.get("ref", ""),
+        "names": item.get("names", {}),
+        "role": item.get("role", ""),
+        "type": item.get("type", ""),
+        "activity_ref": item.get("activity_ref", ""),
+        "order": index,
+    }
+
+
+def child_values(data: dict[str, Any]) -> dict[type[models.Model], list[dict[str, Any]]]:
+    """Field values of the child rows (except results) for the children present in `data`.
+
+    Plain dicts, so that the importer can insert them in bulk without building model instances;
+    `child_rows` builds the instances for one activity.
+    """
+    rows: dict[type[models.Model], list[dict[str, Any]]] = {}
     if "participating_orgs" in data:
         rows[ParticipatingOrg] = [
-            ParticipatingOrg(
-                activity=activity,
-                organisation=item.get("organisation"),
-                ref=item.get("ref", ""),
-                names=item.get("names", {}),
-                role=item.get("role", ""),
-                type=item.get("type", ""),
-                activity_ref=item.get("activity_ref", ""),
-                order=i,
-            )
-            for i, item in enumerate(data["participating_orgs"])
+            _participating_values(i, item) for i, item in enumerate(data["participating_orgs"])
         ]
     if "countries" in data:
         rows[RecipientCountry] = [
-            RecipientCountry(
-                activity=activity, country_id=item["code"], percentage=item.get("percentage")
-            )
+            {"country_id": item["code"], "percentage": item.get("percentage")}
             for item in data["countries"]
         ]
-    if "regions" in data:
-        rows[RecipientRegion] = [
-            RecipientRegion(activity=activity, **item) for item in data["regions"]
-        ]
-    if "sectors" in data:
-        rows[ActivitySector] = [
-            ActivitySector(activity=activity, **item) for item in data["sectors"]
-        ]
-    if "policy_markers" in data:
-        rows[PolicyMarker] = [
-            PolicyMarker(activity=activity, **item) for item in data["policy_markers"]
-        ]
-    if "budgets" in data:
-        rows[Budget] = [Budget(activity=activity, **item) for item in data["budgets"]]
+    for key, model in (
+        ("regions", RecipientRegion),
+        ("sectors", ActivitySector),
+        ("policy_markers", PolicyMarker),
+        ("budgets", Budget),
+        ("documents", DocumentLink),
+        ("related_activities", RelatedActivity),
+    ):
+        if key in data:
+            rows[model] = [dict(item) for item in data[key]]
     if "transactions" in data:
-        rows[Transaction] = []
-        for item in data["transactions"]:
-            item = dict(item)
-            provider_ref, provider_names = _org_fields(item.pop("provider_org", None))
-            receiver_ref, receiver_names = _org_fields(item.pop("receiver_org", None))
-            rows[Transaction].append(
-                Transaction(
-                    activity=activity,
-                    provider_org_ref=provider_ref,
-                    provider_org_names=provider_names,
-                    receiver_org_ref=receiver_ref,
-                    receiver_org_names=receiver_names,
-                    **item,
-                )
-            )
-    if "documents" in data:
-        rows[DocumentLink] = [DocumentLink(activity=activity, **item) for item in data["documents"]]
-    if "related_activities" in data:
-        rows[RelatedActivity] = [
-            RelatedActivity(activity=activity, **item) for item in data["related_activities"]
-        ]
+        rows[Transaction] = [_transaction_values(item) for item in data["transactions"]]
     if {"themes", "sectors", "policy_markers"} & data.keys():
         rows[ActivityTheme] = [
-            ActivityTheme(activity=activity, theme_id=code, origin=origin)
-            for code, origin in merged_themes(data)
+            {"theme_id": code, "origin": origin} for code, origin in merged_themes(data)
         ]
     return rows
+
+
+def child_rows(activity: Activity, data: dict[str, Any]) -> dict[type[models.Model], list[Any]]:
+    """Unsaved child rows (except results) for the children present in `data`."""
+    return {
+        model: [model(activity=activity, **values) for values in rows]
+        for model, rows in child_values(data).items()
+    }
 
 
 def write_results(activity: Activity, results: list[dict[str, Any]]) -> None:
