@@ -67,7 +67,7 @@ def test_country_twin_has_the_profile(client: Client, corpus: dict) -> None:
         "by_status",
         "by_theme",
         "by_country",
-        "by_reporting_org",
+        "by_organisation",
         "money",
     }
     assert profile["count"] == 2

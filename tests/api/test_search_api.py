@@ -21,6 +21,7 @@ LIST_KEYS = {
     "next_cursor",
     "results",
     "facets",
+    "facets_more",
 }
 SUMMARY_KEYS = {
     "id",

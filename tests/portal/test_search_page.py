@@ -244,3 +244,16 @@ def test_search_page_is_light(client: Client, many: Any) -> None:
     total = len(response.content) + sum(len(gzip.compress(p.read_bytes())) for p in assets)
     assert total < 100 * 1024
     assert "cdn" not in gzip.decompress(response.content).decode().lower()
+
+
+def test_values_left_out_by_the_service_are_counted_and_announced() -> None:
+    from bali.activities.filters import ActivityFilters
+    from bali.portal.facets import facet_panel
+    from bali.search.service import FacetValue
+
+    values = [FacetValue(f"ORG-{i}", f"Org {i}", 10 - i, False) for i in range(10)]
+    closed = facet_panel(ActivityFilters(), {"org": values}, "", {"org": 500})
+    (group,) = closed.groups
+    assert len(group.values) == 8 and group.total == 510 and "more=org" in group.more_url
+    opened = facet_panel(ActivityFilters(), {"org": values}, "org", {"org": 500})
+    assert len(opened.groups[0].values) == 10 and opened.groups[0].hidden == 500

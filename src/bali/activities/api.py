@@ -35,6 +35,9 @@ from bali.reference.models import Region, Theme
 from bali.search.service import QueryError, SearchPage, search
 
 router = Router(tags=["activities"])
+# The most values one facet lists (every country and year fits; organisations, which run to
+# thousands on a large clearinghouse, are cut): `facets_more` says how many were left out.
+FACET_LIMIT = 300
 
 ACTIVITY_BODY = {
     "requestBody": {
@@ -106,6 +109,7 @@ def run_search(request: HttpRequest, params: QueryDict) -> tuple[SearchPage, Pag
             page=paging.page,
             page_size=paging.page_size,
             cursor=paging.cursor,
+            facet_limit=FACET_LIMIT,
         )
     except QueryError as exc:
         raise ApiError(400, str(exc), {"q": [str(exc)]}) from exc
@@ -146,6 +150,7 @@ def search_activities(request: HttpRequest, params: Query[SearchParams]) -> dict
         "next_cursor": result.next_cursor,
         "results": [shapes.summary(row, names) for row in rows_for(result.results)],
         "facets": shapes.facets_json(result.facets),
+        "facets_more": {name: n for name, n in result.facet_more.items() if n},
     }
 
 

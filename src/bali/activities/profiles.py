@@ -7,19 +7,24 @@ identifier cannot be named in a search URL, so their selection is made here from
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from bali.activities.filters import ActivityFilters
-from bali.activities.models import Activity, ParticipatingOrg
+from bali.activities.models import Activity, ActivityChange, ParticipatingOrg
 from bali.activities.snapshot import decimal_str
-from bali.activities.stats import Money, Profile
-from bali.core.i18n import localized
+from bali.activities.stats import Money, Profile, search_profile, sql_profile
 from bali.organisations.models import Organisation
 from bali.reference import lookups
-from bali.search.service import activity_queryset
+from bali.search.service import search
+
+LATEST = 10
+GLANCE_CACHE_SECONDS = 300
 
 
 def find_organisation(key: str) -> Organisation | None:
@@ -41,10 +46,6 @@ def missing_organisation_message() -> str:
 def organisation_key(organisation: Organisation) -> str:
     """What names the organisation in URLs: its identifier, else its number."""
     return organisation.ref or str(organisation.pk)
-
-
-def country_activities(code: str, user: Any = None) -> QuerySet[Activity]:
-    return activity_queryset(ActivityFilters(country=[code], sort="newest"), user)
 
 
 def organisation_activities(organisation: Organisation, user: Any = None) -> QuerySet[Activity]:
@@ -70,10 +71,55 @@ def organisation_roles(organisation: Organisation, user: Any = None) -> list[tup
     return list(rows)
 
 
-def top_organisations(profile: Profile) -> list[tuple[Organisation, int]]:
-    """The reporting organisations of a profile, as objects, with their counts."""
-    found = Organisation.objects.in_bulk([pk for pk, _n in profile.by_org])
-    return [(found[pk], n) for pk, n in profile.by_org if pk in found]
+@dataclass
+class Glance:
+    """What a country or organisation page shows: figures, the latest activities, and for an
+    organisation the roles it takes part in."""
+
+    profile: Profile
+    latest: list[Activity]
+    roles: list[tuple[str, int]] = field(default_factory=list)
+
+
+def _generation() -> str:
+    """Changes whenever an activity is written (every write path records a change), so cached
+    figures never outlive the data they were counted from in this process."""
+    last = ActivityChange.objects.aggregate(id=Max("id"), at=Max("at"))
+    return f"{last['id']}-{last['at'].timestamp() if last['at'] else 0}"
+
+
+def _cached(key: str, user: Any, compute: Callable[[], Any]) -> Any:
+    """Figures for the public are cached a few minutes (money sums over the activities of a
+    large organisation take seconds at a million activities); signed-in people, who may see
+    private activities, always get fresh ones."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        return compute()
+    return cache.get_or_set(f"bali:glance:{key}:{_generation()}", compute, GLANCE_CACHE_SECONDS)
+
+
+def _latest(filters: ActivityFilters, user: Any) -> list[Activity]:
+    return search(filters, user, page=1, page_size=LATEST, with_facets=False).results
+
+
+def country_glance(code: str, user: Any = None) -> Glance:
+    filters = ActivityFilters(country=[code])
+    summary = _cached(f"country:{code}", user, lambda: search_profile(filters, user))
+    return Glance(summary, _latest(ActivityFilters(country=[code], sort="newest"), user))
+
+
+def organisation_glance(organisation: Organisation, user: Any = None) -> Glance:
+    """Through the search (`org=<ref>`: reports or takes part) when the organisation has an
+    IATI identifier; counted in SQL for the few that have none."""
+    key = f"org:{organisation.pk}"
+    roles = _cached(f"{key}:roles", user, lambda: organisation_roles(organisation, user))
+    if organisation.ref:
+        filters = ActivityFilters(org=[organisation.ref])
+        summary = _cached(key, user, lambda: search_profile(filters, user))
+        latest = _latest(ActivityFilters(org=[organisation.ref], sort="newest"), user)
+        return Glance(summary, latest, roles)
+    activities = organisation_activities(organisation, user)
+    summary = _cached(key, user, lambda: sql_profile(activities))
+    return Glance(summary, list(activities.select_related("reporting_org")[:LATEST]), roles)
 
 
 def _money(line: Money) -> dict[str, Any]:
@@ -88,12 +134,6 @@ def _money(line: Money) -> dict[str, Any]:
 
 def profile_json(profile: Profile) -> dict[str, Any]:
     """A profile as the API gives it: codes with names in the active language."""
-    orgs = {
-        pk: (ref, names)
-        for pk, ref, names in Organisation.objects.filter(
-            pk__in=[pk for pk, _n in profile.by_org]
-        ).values_list("pk", "ref", "names")
-    }
     return {
         "count": profile.count,
         "first_year": profile.first_year,
@@ -110,10 +150,8 @@ def profile_json(profile: Profile) -> dict[str, Any]:
             {"code": code, "name": lookups.country_name(code), "count": n}
             for code, n in profile.by_country
         ],
-        "by_reporting_org": [
-            {"ref": orgs[pk][0], "name": localized(orgs[pk][1]) or orgs[pk][0], "count": n}
-            for pk, n in profile.by_org
-            if pk in orgs
+        "by_organisation": [
+            {"key": key, "name": name, "count": n} for key, name, n in profile.by_org
         ],
         "money": [_money(line) for line in profile.money],
     }

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import CharField, Count, Max, Min, QuerySet, Sum, Value
+from django.db.models import CharField, Count, Exists, Max, Min, OuterRef, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 
+from bali.activities.filters import ActivityFilters
 from bali.activities.models import (
     Activity,
     ActivityTheme,
@@ -18,6 +19,9 @@ from bali.activities.models import (
     RecipientCountry,
     Transaction,
 )
+from bali.core.i18n import localized
+from bali.organisations.models import Organisation
+from bali.reference.models import Country
 
 
 def public_activity_count() -> int:
@@ -25,30 +29,21 @@ def public_activity_count() -> int:
 
 
 def country_count() -> int:
-    """Countries that receive at least one public activity."""
-    return (
-        RecipientCountry.objects.filter(activity__visibility="public")
-        .values("country_id")
-        .distinct()
-        .count()
+    """Countries that receive at least one public activity (one index probe per country)."""
+    receiving = RecipientCountry.objects.filter(
+        country=OuterRef("pk"), activity__visibility="public"
     )
+    return Country.objects.filter(Exists(receiving)).count()
 
 
 def organisation_count() -> int:
-    """Organisations that report or take part in at least one public activity."""
-    reporting = set(
-        Activity.objects.public()
-        .exclude(reporting_org=None)
-        .values_list("reporting_org_id", flat=True)
-        .distinct()
+    """Organisations that report or take part in at least one public activity (index probes
+    per organisation, not a scan of every activity)."""
+    reports = Activity.objects.public().filter(reporting_org=OuterRef("pk"))
+    takes_part = ParticipatingOrg.objects.filter(
+        organisation=OuterRef("pk"), activity__visibility="public"
     )
-    participating = set(
-        ParticipatingOrg.objects.filter(activity__visibility="public")
-        .exclude(organisation=None)
-        .values_list("organisation_id", flat=True)
-        .distinct()
-    )
-    return len(reporting | participating)
+    return Organisation.objects.filter(Exists(reports) | Exists(takes_part)).count()
 
 
 # --- Profiles: a country's or an organisation's activities at a glance ------------------------
@@ -73,17 +68,16 @@ class Profile:
     by_status: list[tuple[str, int]] = field(default_factory=list)
     by_theme: list[tuple[str, int]] = field(default_factory=list)
     by_country: list[tuple[str, int]] = field(default_factory=list)
-    by_org: list[tuple[int, int]] = field(default_factory=list)
+    # (key in URLs: IATI identifier or number, name, count) of the organisations involved
+    by_org: list[tuple[str, str, int]] = field(default_factory=list)
     money: list[Money] = field(default_factory=list)
     first_year: int | None = None
     last_year: int | None = None
 
 
-def _currency(prefix: str = "") -> Coalesce:
+def _currency() -> Coalesce:
     return Coalesce(
-        NullIf(f"{prefix}currency", Value("")),
-        "activity__default_currency",
-        output_field=CharField(),
+        NullIf("currency", Value("")), "activity__default_currency", output_field=CharField()
     )
 
 
@@ -123,8 +117,9 @@ def _counts(queryset: QuerySet[Any], column: str, limit: int | None = None) -> l
     return list(rows[:limit] if limit else rows)
 
 
-def profile(activities: QuerySet[Activity], top: int = 10) -> Profile:
-    """Counts by status, theme, country and reporting organisation, money and years."""
+def sql_profile(activities: QuerySet[Activity], top: int = 10) -> Profile:
+    """The profile counted in SQL: for selections a search URL cannot name (an organisation
+    without an IATI identifier); these are small. `search_profile` serves the others."""
     ids = activities.values("pk")
     plain = Activity.objects.filter(pk__in=ids)
     years = plain.aggregate(first=Min("start_date"), last=Max("end_date"))
@@ -133,7 +128,7 @@ def profile(activities: QuerySet[Activity], top: int = 10) -> Profile:
     )
     by_org = (
         plain.exclude(reporting_org=None)
-        .values_list("reporting_org_id")
+        .values_list("reporting_org__ref", "reporting_org_id", "reporting_org__names")
         .annotate(n=Count("pk"))
         .order_by("-n", "reporting_org_id")[:top]
     )
@@ -142,16 +137,38 @@ def profile(activities: QuerySet[Activity], top: int = 10) -> Profile:
         by_status=list(by_status),
         by_theme=_counts(ActivityTheme.objects.filter(activity__in=ids), "theme_id"),
         by_country=_counts(RecipientCountry.objects.filter(activity__in=ids), "country_id", top),
-        by_org=list(by_org),
+        by_org=[(ref or str(pk), localized(names) or ref, n) for ref, pk, names, n in by_org],
         money=money_by_currency(activities),
         first_year=years["first"].year if years["first"] else None,
         last_year=years["last"].year if years["last"] else None,
     )
 
 
+def search_profile(filters: ActivityFilters, user: Any = None, top: int = 10) -> Profile:
+    """The profile of a search (`country=KE`, `org=XM-DAC-41116`): counts from the search
+    service's facets, which stay fast at a million activities, and money summed in SQL."""
+    from bali.search.service import activity_queryset, search
+
+    found = search(filters, user, page=1, page_size=1)
+
+    def counted(name: str) -> list[Any]:
+        return [value for value in found.facets.get(name, []) if value.count > 0]
+
+    years = [int(v.code) for v in counted("year") if v.code.isdigit()]
+    return Profile(
+        count=found.count,
+        by_status=sorted((v.code, v.count) for v in counted("status")),
+        by_theme=[(v.code, v.count) for v in counted("theme")],
+        by_country=[(v.code, v.count) for v in counted("country")][:top],
+        by_org=[(v.code, v.label, v.count) for v in counted("org")][:top],
+        money=money_by_currency(activity_queryset(filters, user)),
+        first_year=min(years) if years else None,
+        last_year=max(years) if years else None,
+    )
+
+
 def entry_counts(user: Any = None) -> dict[str, dict[str, int]]:
     """Activities per UNEP region and per BSP theme: the home page's ways into the search."""
-    from bali.activities.filters import ActivityFilters
     from bali.search.service import search
 
     facets = search(ActivityFilters(), user, page=1, page_size=1).facets

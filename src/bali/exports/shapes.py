@@ -7,17 +7,23 @@ travel with their names in the active language, so a reader needs no codelist.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
 
 from bali.activities.models import ActivityType, GenderMarker, Source
 from bali.activities.snapshot import decimal_str, plain
-from bali.core.i18n import localized
+from bali.core.i18n import active_iso_language
 from bali.exports.rows import ActivityRow
 from bali.reference import lookups
 
 SECTOR_CODELISTS = {"1": "Sector", "2": "SectorCategory"}
+
+
+def number(text: str | None) -> str | None:
+    """Decimal text from the database in the canonical form (`"60.00"` → `"60"`)."""
+    return decimal_str(Decimal(text)) if text not in (None, "") else None
 
 
 def choice_name(choices: Any, value: Any) -> str:
@@ -41,6 +47,7 @@ class Namer:
 
     def __init__(self) -> None:
         self._cache: dict[tuple[str, Any], str] = {}
+        self.lang = active_iso_language()
         marker = 987654321
         self._detail = reverse("activities:detail", args=[marker]).replace(str(marker), "{}")
 
@@ -78,6 +85,13 @@ class Namer:
     def source(self, code: str) -> str:
         return self._get("source", code, lambda: choice_name(Source, code))
 
+    def text(self, texts: dict[str, str] | None) -> str:
+        """`bali.core.i18n.localized` in the language of this list: the language, else English,
+        else any (inlined: it runs for every title of an export)."""
+        if not texts:
+            return ""
+        return texts.get(self.lang) or texts.get("en") or next((t for t in texts.values() if t), "")
+
     def detail_path(self, activity_id: int) -> str:
         return self._detail.format(activity_id)
 
@@ -105,19 +119,19 @@ def summary(row: ActivityRow, names: Namer | None = None) -> dict[str, Any]:
     if row.reporting_org_id is not None:
         org = {
             "ref": row.reporting_org_ref,
-            "name": localized(row.reporting_org_names) or row.reporting_org_ref,
+            "name": names.text(row.reporting_org_names) or row.reporting_org_ref,
         }
     gender = row.gender_marker
     return {
         "id": row.id,
         "iati_identifier": row.iati_identifier,
         "title": row.title,
-        "display_title": localized(row.title) or row.iati_identifier,
+        "display_title": names.text(row.title) or row.iati_identifier,
         "reporting_org": org,
         "status": _named(row.status, names.status(row.status)),
         "activity_type": _named(row.activity_type, names.activity_type(row.activity_type)),
         "countries": [
-            {"code": code, "name": names.country(code), "percentage": decimal_str(pct)}
+            {"code": code, "name": names.country(code), "percentage": number(pct)}
             for code, pct in row.countries
         ],
         "regions": [{"code": code, "name": names.region(code)} for code in region_codes(countries)],
@@ -126,7 +140,7 @@ def summary(row: ActivityRow, names: Namer | None = None) -> dict[str, Any]:
                 "vocabulary": vocabulary,
                 "code": code,
                 "name": names.sector(vocabulary, code),
-                "percentage": decimal_str(pct),
+                "percentage": number(pct),
             }
             for vocabulary, code, pct in row.sectors
         ],
@@ -214,9 +228,9 @@ def activity_cells(row: ActivityRow, names: Namer, base_url: str) -> list[Any]:
     return [
         row.id,
         row.iati_identifier,
-        safe_text(localized(row.title)),
+        safe_text(names.text(row.title)),
         row.reporting_org_ref,
-        safe_text(localized(row.reporting_org_names)),
+        safe_text(names.text(row.reporting_org_names)),
         row.status,
         names.status(row.status),
         row.activity_type,
@@ -258,7 +272,7 @@ def country_cells(row: ActivityRow, names: Namer) -> list[list[Any]]:
             [
                 code,
                 names.country(code),
-                decimal_str(pct) or "",
+                number(pct) or "",
                 region,
                 names.region(region) if region else "",
             ]
@@ -271,7 +285,7 @@ def sector_cells(row: ActivityRow, names: Namer) -> list[list[Any]]:
     if not row.sectors:
         return [[""] * len(SECTOR_COLUMNS)]
     return [
-        [vocabulary, code, names.sector(vocabulary, code), decimal_str(pct) or ""]
+        [vocabulary, code, names.sector(vocabulary, code), number(pct) or ""]
         for vocabulary, code, pct in row.sectors
     ]
 

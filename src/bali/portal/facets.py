@@ -65,6 +65,7 @@ class FacetGroup:
     more_url: str = ""
     less_url: str = ""
     open: bool = False
+    hidden: int = 0  # values not listed even when opened (left out by the search service)
 
 
 @dataclass
@@ -138,6 +139,7 @@ def _group(
     selected: set[str],
     key: str,
     more: str,
+    left_out: int = 0,
 ) -> FacetGroup:
     """One facet box: selected values first kept in place, then the top values by count."""
     listed = {value.code for value in values}
@@ -152,19 +154,28 @@ def _group(
     rest = [v for v in shown if v.code not in selected][: max(0, limit - len(chosen))]
     keep = {v.code for v in chosen + rest}
     links = [_link(filters, name, v, v.code in selected) for v in shown if v.code in keep]
-    group = FacetGroup(key, "", links, len(shown), open=opened or bool(chosen))
+    group = FacetGroup(key, "", links, len(shown) + left_out, open=opened or bool(chosen))
     base = filters.as_params()
-    if len(shown) > len(links):
+    if len(shown) > len(links) or (left_out and not opened):
         group.more_url = query_string({**base, "more": key}) + f"#facet-{key}"
+    if opened:
+        group.hidden = left_out
     if opened and len(shown) > TOP:
         group.less_url = query_string(base) + f"#facet-{key}"
     return group
 
 
 def facet_panel(
-    filters: ActivityFilters, facets: dict[str, list[FacetValue]], more: str = ""
+    filters: ActivityFilters,
+    facets: dict[str, list[FacetValue]],
+    more: str = "",
+    left_out: dict[str, int] | None = None,
 ) -> FacetPanel:
-    """The facet groups in `LIST_FILTERS` order and the chips of the active filters."""
+    """The facet groups in `LIST_FILTERS` order and the chips of the active filters.
+
+    `left_out` counts the values the search service left out of each facet (its
+    `facet_limit`), so "show all" tells the true number."""
+    left_out = left_out or {}
     panel = FacetPanel()
     for name in LIST_FILTERS:
         if name not in facets and not getattr(filters, name):
@@ -183,7 +194,7 @@ def facet_panel(
                 for prefix, label in THEME_GROUPS
             ]
         for key, label, part, chosen in parts:
-            group = _group(filters, name, part, chosen, key, more)
+            group = _group(filters, name, part, chosen, key, more, left_out.get(name, 0))
             group.label = label
             panel.groups.append(group)
     labels = {(name, v.code): v.label for name in facets for v in facets[name]}

@@ -16,7 +16,6 @@ from ninja import Field, Query, Router, Schema
 
 from bali.activities import profiles
 from bali.activities.paging import parse_paging
-from bali.activities.stats import profile
 from bali.api.api import activate_request_language
 from bali.api.errors import ApiError, bad_request
 from bali.core.i18n import localized
@@ -82,10 +81,11 @@ def country(request: HttpRequest, code: str) -> dict[str, Any]:
     found = Country.objects.filter(code=code.upper()).first()
     if found is None:
         raise ApiError(404, profiles.missing_country_message(code))
-    activities = profiles.country_activities(found.code, request.user)
     return {
         **_country(found, lang),
-        "activities": profiles.profile_json(profile(activities)),
+        "activities": profiles.profile_json(
+            profiles.country_glance(found.code, request.user).profile
+        ),
         "search": f"/api/v1/activities?country={found.code}",
     }
 
@@ -187,13 +187,13 @@ def organisation(request: HttpRequest, key: str) -> dict[str, Any]:
     found = profiles.find_organisation(key)
     if found is None:
         raise ApiError(404, profiles.missing_organisation_message())
-    activities = profiles.organisation_activities(found, request.user)
+    glance = profiles.organisation_glance(found, request.user)
     return {
         **_organisation(found, lang),
         "roles": [
             {"code": role, "name": lookups.code_name("OrganisationRole", role, lang), "count": n}
-            for role, n in profiles.organisation_roles(found, request.user)
+            for role, n in glance.roles
         ],
-        "activities": profiles.profile_json(profile(activities)),
+        "activities": profiles.profile_json(glance.profile),
         "search": f"/api/v1/activities?org={found.ref}" if found.ref else None,
     }

@@ -3,10 +3,8 @@ indexes that list them."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,24 +13,12 @@ from django.utils.translation import gettext as _
 from bali.activities import profiles
 from bali.activities.models import Activity, ParticipatingOrg, RecipientCountry
 from bali.activities.paging import parse_paging
-from bali.activities.stats import profile
 from bali.organisations.models import Organisation, name_key
 from bali.portal.facets import query_string
 from bali.portal.views.common import bad_request, not_found
 from bali.reference.models import Country, Region
 
-LATEST = 10
 ORGANISATIONS_PER_PAGE = 100
-
-
-def _glance(activities: QuerySet[Activity]) -> dict[str, Any]:
-    """The at-a-glance figures and the latest activities of a selection."""
-    summary = profile(activities)
-    return {
-        "profile": summary,
-        "top_organisations": profiles.top_organisations(summary),
-        "latest": activities.select_related("reporting_org")[:LATEST],
-    }
 
 
 def countries(request: HttpRequest) -> HttpResponse:
@@ -61,14 +47,15 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     country = Country.objects.select_related("unep_region").filter(code=code).first()
     if country is None:
         return not_found(request, profiles.missing_country_message(code))
-    activities = profiles.country_activities(country.code, request.user)
+    glance = profiles.country_glance(country.code, request.user)
     search = reverse("activities:search") + query_string({"country": [country.code]})
     return render(
         request,
         "portal/country.html",
         {
             "country": country,
-            **_glance(activities),
+            "profile": glance.profile,
+            "latest": glance.latest,
             "search_url": search,
             "search_base": search + "&",
             "api_url": f"/api/v1/reference/countries/{country.code}",
@@ -114,7 +101,7 @@ def organisation_detail(request: HttpRequest, key: str) -> HttpResponse:
     organisation = profiles.find_organisation(key)
     if organisation is None:
         return not_found(request, profiles.missing_organisation_message())
-    activities = profiles.organisation_activities(organisation, request.user)
+    glance = profiles.organisation_glance(organisation, request.user)
     search = ""
     search_base = reverse("activities:search") + "?"
     if organisation.ref:
@@ -125,8 +112,9 @@ def organisation_detail(request: HttpRequest, key: str) -> HttpResponse:
         "portal/organisation.html",
         {
             "organisation": organisation,
-            **_glance(activities),
-            "roles": profiles.organisation_roles(organisation, request.user),
+            "profile": glance.profile,
+            "latest": glance.latest,
+            "roles": glance.roles,
             "search_url": search,
             "search_base": search_base,
             "api_url": "/api/v1/reference/organisations/" + profiles.organisation_key(organisation),

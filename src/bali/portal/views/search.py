@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 
 from bali.activities.filters import SORTS, ActivityFilters
 from bali.activities.paging import MAX_PAGE_SIZE, Paging, past_the_end_message
-from bali.portal.facets import SORT_LABELS, facet_panel, query_string
+from bali.portal.facets import MORE_LIMIT, SORT_LABELS, facet_panel, query_string
 from bali.portal.views.common import BadQuery, bad_request, not_found, read_search
 from bali.search.service import QueryError, SearchPage, search
 
@@ -74,6 +74,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             page=paging.page,
             page_size=paging.page_size,
             cursor=paging.cursor,
+            facet_limit=MORE_LIMIT,
         )
     except BadQuery as exc:
         return bad_request(request, exc.errors)
@@ -89,7 +90,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "result": result,
         "paging": paging,
-        "panel": facet_panel(filters, result.facets, request.GET.get("more", "")),
+        "panel": facet_panel(
+            filters, result.facets, request.GET.get("more", ""), result.facet_more
+        ),
         "pager": _pager(filters, paging, result),
         "sorts": [(code, SORT_LABELS[code]) for code in SORTS],
         "hidden": [
