@@ -89,3 +89,21 @@ def test_menu_has_the_public_pages(client: Client) -> None:
     html = client.get("/en/").content.decode()
     for url in ("/en/activities/", "/en/countries/", "/en/organisations/"):
         assert f'<a href="{url}"' in html
+
+
+@pytest.mark.parametrize("url", ["/en/countries/", "/en/organisations/"])
+def test_index_pages_query_count_does_not_grow(
+    client: Client, many: Any, url: str, django_assert_max_num_queries: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    many(2)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    steady = len(few.captured_queries)
+    many(10, prefix="XM-MORE")
+    client.get(url)
+    with django_assert_max_num_queries(steady):
+        assert client.get(url).status_code == 200

@@ -24,6 +24,7 @@ from bali.activities.filters import ActivityFilters, parse_filters
 from bali.activities.models import Activity
 from bali.activities.paging import Paging, parse_paging, past_the_end_message
 from bali.activities.stats import entry_counts
+from bali.activities.viewers import viewer
 from bali.api.api import activate_request_language
 from bali.api.auth import token_auth
 from bali.api.errors import ApiError, bad_request
@@ -105,7 +106,7 @@ def run_search(request: HttpRequest, params: QueryDict) -> tuple[SearchPage, Pag
     try:
         result = search(
             filters,
-            request.user,
+            viewer(request),
             page=paging.page,
             page_size=paging.page_size,
             cursor=paging.cursor,
@@ -164,7 +165,7 @@ def _full(activity: Activity) -> dict[str, Any]:
 
 
 def _visible(request: HttpRequest) -> Any:
-    return snapshot.with_prefetch(Activity.objects.visible_to(request.user))
+    return snapshot.with_prefetch(Activity.objects.visible_to(viewer(request)))
 
 
 @router.get("/{int:activity_id}", summary="One activity, everything the record holds")
@@ -185,7 +186,7 @@ def get_activity_by_iati_id(request: HttpRequest, iati_identifier: str) -> dict[
 @router.get("/{int:activity_id}/history", summary="The recorded changes of one activity")
 def get_history(request: HttpRequest, activity_id: int) -> dict[str, Any]:
     activate_request_language(request)
-    activity = _get_or_404(Activity.objects.visible_to(request.user), pk=activity_id)
+    activity = _get_or_404(Activity.objects.visible_to(viewer(request)), pk=activity_id)
     changes = activity.changes.select_related("actor").order_by("-at", "-id")[:500]
     return {
         "id": activity.pk,
@@ -238,7 +239,7 @@ def _get_or_404(queryset: Any, **lookup: Any) -> Activity:
 def create_activity(request: HttpRequest) -> Status:
     activate_request_language(request)
     data = _writable(_body(request))
-    activity = do_create_activity(request.user, data)  # type: ignore[arg-type]
+    activity = do_create_activity(viewer(request), data)
     return Status(201, _full(_visible(request).get(pk=activity.pk)))
 
 
@@ -250,19 +251,19 @@ def create_activity(request: HttpRequest) -> Status:
 )
 def update_activity(request: HttpRequest, activity_id: int) -> dict[str, Any]:
     activate_request_language(request)
-    activity = _get_or_404(Activity.objects.visible_to(request.user), pk=activity_id)
+    activity = _get_or_404(Activity.objects.visible_to(viewer(request)), pk=activity_id)
     data = _body(request)
     version = data.get("version")
     if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
         raise ValidationError({"version": [_("The version is a whole number.")]})
-    do_update_activity(request.user, activity, _writable(data), expected_version=version)  # type: ignore[arg-type]
+    do_update_activity(viewer(request), activity, _writable(data), expected_version=version)
     return _full(_visible(request).get(pk=activity.pk))
 
 
 @router.get("/overview", summary="The home page in figures: counts, regions and themes")
 def overview(request: HttpRequest) -> dict[str, Any]:
     activate_request_language(request)
-    entries = entry_counts(request.user)
+    entries = entry_counts(viewer(request))
     return {
         "counts": {key: count for key, _label, count in home_counts()},
         "regions": [

@@ -51,11 +51,11 @@ def _years(activity: Activity) -> list[str]:
 
 
 def _found(
-    activity: Activity, user: Any, place: dict[str, list[str]], themes: list[str], skip: set[int]
+    activity: Activity, user: Any, filters: ActivityFilters, skip: set[int]
 ) -> list[Activity]:
     """Activities of the search service for the place and themes, in years the activity runs,
     then checked to the day (the `year` filter is by whole years)."""
-    filters = ActivityFilters(theme=themes, year=_years(activity), sort="-start", **place)
+    filters.year, filters.sort = _years(activity), "-start"
     try:
         page = search(filters, user, page=1, page_size=CANDIDATES, with_facets=False)
     except QueryError:
@@ -72,10 +72,12 @@ def similar_activities(
     regions = sorted({r for c in countries if (r := lookups.country_regions().get(c))})
     if not themes or not countries:
         return []
-    found = _found(activity, user, {"country": countries}, themes, {activity.pk})[:limit]
+    same_country = ActivityFilters(country=countries, theme=themes)
+    found = _found(activity, user, same_country, {activity.pk})[:limit]
     if len(found) < limit and regions:
         skip = {activity.pk, *(a.pk for a in found)}
-        found += _found(activity, user, {"region": regions}, themes, skip)[: limit - len(found)]
+        same_region = ActivityFilters(region=regions, theme=themes)
+        found += _found(activity, user, same_region, skip)[: limit - len(found)]
     return _explain(found, set(countries), set(regions), set(themes))
 
 

@@ -160,7 +160,11 @@ class Organisations:
         self.known: dict[int, tuple[str, dict[str, str]]] = {}
 
     def fill(self, rows: list[ActivityRow]) -> None:
-        wanted = {row.reporting_org_id for row in rows} - self.known.keys() - {None}
+        wanted = {
+            row.reporting_org_id
+            for row in rows
+            if row.reporting_org_id is not None and row.reporting_org_id not in self.known
+        }
         if wanted:
             found = Organisation.objects.filter(pk__in=wanted).values_list("pk", "ref", "names")
             self.known.update({pk: (ref, names or {}) for pk, ref, names in found})

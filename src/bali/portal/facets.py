@@ -200,8 +200,8 @@ def facet_panel(
     labels = {(name, v.code): v.label for name in facets for v in facets[name]}
     for name in LIST_FILTERS:
         for code in getattr(filters, name):
-            label = labels.get((name, code)) or value_label(name, code)
+            value = labels.get((name, code)) or value_label(name, code)
             panel.chips.append(
-                Chip(name, FACET_LABELS[name], label, with_value(filters, name, code, False))
+                Chip(name, FACET_LABELS[name], value, with_value(filters, name, code, False))
             )
     return panel

@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema
 
 from bali.activities import profiles
 from bali.activities.paging import parse_paging
+from bali.activities.viewers import viewer
 from bali.api.api import activate_request_language
 from bali.api.errors import ApiError, bad_request
 from bali.core.i18n import localized
@@ -84,7 +85,7 @@ def country(request: HttpRequest, code: str) -> dict[str, Any]:
     return {
         **_country(found, lang),
         "activities": profiles.profile_json(
-            profiles.country_glance(found.code, request.user).profile
+            profiles.country_glance(found.code, viewer(request)).profile
         ),
         "search": f"/api/v1/activities?country={found.code}",
     }
@@ -187,7 +188,7 @@ def organisation(request: HttpRequest, key: str) -> dict[str, Any]:
     found = profiles.find_organisation(key)
     if found is None:
         raise ApiError(404, profiles.missing_organisation_message())
-    glance = profiles.organisation_glance(found, request.user)
+    glance = profiles.organisation_glance(found, viewer(request))
     return {
         **_organisation(found, lang),
         "roles": [

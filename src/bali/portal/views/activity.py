@@ -17,11 +17,11 @@ from bali.activities.permissions import can_edit_activity
 from bali.activities.related import referring_activities, related_activities
 from bali.activities.similar import similar_activities
 from bali.core.i18n import localized_language
-from bali.portal.views.common import not_found
+from bali.portal.views.common import not_found, viewer
 
 
 def _visible(request: HttpRequest) -> Any:
-    return Activity.objects.visible_to(request.user)
+    return Activity.objects.visible_to(viewer(request))
 
 
 def totals_by_currency(
@@ -52,7 +52,7 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
         "portal/activity/detail.html",
         {
             "activity": activity,
-            "can_edit": can_edit_activity(request.user, activity),  # type: ignore[arg-type]
+            "can_edit": can_edit_activity(viewer(request), activity),
             "other_titles": _other_languages(activity.title, localized_language(activity.title)),
             "other_descriptions": _other_languages(
                 activity.description, localized_language(activity.description)
@@ -61,9 +61,9 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
             "budget_totals": totals_by_currency(budgets, currency),
             "transactions": transactions,
             "transaction_totals": totals_by_currency(transactions, currency, by_type=True),
-            "related": related_activities(activity, request.user),
-            "referring": referring_activities(activity, request.user),
-            "similar": similar_activities(activity, request.user),
+            "related": related_activities(activity, viewer(request)),
+            "referring": referring_activities(activity, viewer(request)),
+            "similar": similar_activities(activity, viewer(request)),
         },
     )
 

@@ -10,6 +10,9 @@ from django.shortcuts import render
 
 from bali.activities.filters import ActivityFilters, parse_filters
 from bali.activities.paging import Paging, parse_paging
+from bali.activities.viewers import viewer
+
+__all__ = ["BadQuery", "bad_request", "not_found", "read_search", "viewer"]
 
 
 class BadQuery(Exception):

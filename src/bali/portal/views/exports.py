@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from bali.exports import shapes, streams
-from bali.portal.views.common import BadQuery, bad_request, read_search
+from bali.portal.views.common import BadQuery, bad_request, read_search, viewer
 from bali.search.service import QueryError, activity_queryset, search
 
 ROW_CHOICES = (*streams.ROW_KINDS, "facets")
@@ -20,7 +21,7 @@ def _base_url(request: HttpRequest) -> str:
     return f"{request.scheme}://{request.get_host()}"
 
 
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: HttpRequest) -> HttpResponseBase:
     rows = request.GET.get("rows") or "activity"
     try:
         filters, _paging = read_search(request)
@@ -29,10 +30,10 @@ def export_csv(request: HttpRequest) -> HttpResponse:
                 {"rows": [_("Choose rows=%(choices)s.") % {"choices": "|".join(ROW_CHOICES)}]}
             )
         if rows == "facets":
-            facets = search(filters, request.user, page=1, page_size=1).facets
+            facets = search(filters, viewer(request), page=1, page_size=1).facets
             stream = streams.facet_rows(facets, get_language())
             return streams.download(stream, CSV_TYPE, streams.filename("facets", "csv"))
-        queryset = activity_queryset(filters, request.user)
+        queryset = activity_queryset(filters, viewer(request))
     except BadQuery as exc:
         return bad_request(request, exc.errors)
     except QueryError as exc:
@@ -42,10 +43,10 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     return streams.download(stream, CSV_TYPE, streams.filename(name, "csv"))
 
 
-def export_json(request: HttpRequest) -> HttpResponse:
+def export_json(request: HttpRequest) -> HttpResponseBase:
     try:
         filters, _paging = read_search(request)
-        page = search(filters, request.user, page=1, page_size=1)
+        page = search(filters, viewer(request), page=1, page_size=1)
     except BadQuery as exc:
         return bad_request(request, exc.errors)
     except QueryError as exc:
@@ -56,7 +57,8 @@ def export_json(request: HttpRequest) -> HttpResponse:
         "filters": filters.as_params(),
         "facets": shapes.facets_json(page.facets),
     }
-    stream = streams.json_document(activity_queryset(filters, request.user), head, get_language())
+    queryset = activity_queryset(filters, viewer(request))
+    stream = streams.json_document(queryset, head, get_language())
     return streams.download(
         stream, "application/json; charset=utf-8", streams.filename("activities", "json")
     )

@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 
 from bali.activities.stats import entry_counts
 from bali.core.stats import home_counts
+from bali.portal.views.common import viewer
 from bali.reference.models import Region, Theme
 
 # Where each registered home count leads, when the page exists.
@@ -30,7 +31,7 @@ def _count_link(key: str) -> str:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    entries = entry_counts(request.user)
+    entries = entry_counts(viewer(request))
     search = reverse("activities:search")
 
     def themed(kind: str) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from bali.activities.models import Activity, ParticipatingOrg, RecipientCountry
 from bali.activities.paging import parse_paging
 from bali.organisations.models import Organisation, name_key
 from bali.portal.facets import query_string
-from bali.portal.views.common import bad_request, not_found
+from bali.portal.views.common import bad_request, not_found, viewer
 from bali.reference.models import Country, Region
 
 ORGANISATIONS_PER_PAGE = 100
@@ -23,7 +23,7 @@ ORGANISATIONS_PER_PAGE = 100
 
 def countries(request: HttpRequest) -> HttpResponse:
     """Every country with public activities, grouped by UNEP region, with its count."""
-    visible = Activity.objects.visible_to(request.user).values("pk")
+    visible = Activity.objects.visible_to(viewer(request)).values("pk")
     counts = dict(
         RecipientCountry.objects.filter(activity__in=visible)
         .values_list("country_id")
@@ -47,7 +47,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     country = Country.objects.select_related("unep_region").filter(code=code).first()
     if country is None:
         return not_found(request, profiles.missing_country_message(code))
-    glance = profiles.country_glance(country.code, request.user)
+    glance = profiles.country_glance(country.code, viewer(request))
     search = reverse("activities:search") + query_string({"country": [country.code]})
     return render(
         request,
@@ -70,7 +70,7 @@ def organisations(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         return bad_request(request, exc.message_dict)
     text = (request.GET.get("q") or "").strip()[:200]
-    visible = Activity.objects.visible_to(request.user)
+    visible = Activity.objects.visible_to(viewer(request))
     active = Q(reported_activities__in=visible.values("pk")) | Q(
         pk__in=ParticipatingOrg.objects.filter(activity__in=visible.values("pk")).values(
             "organisation_id"
@@ -101,7 +101,7 @@ def organisation_detail(request: HttpRequest, key: str) -> HttpResponse:
     organisation = profiles.find_organisation(key)
     if organisation is None:
         return not_found(request, profiles.missing_organisation_message())
-    glance = profiles.organisation_glance(organisation, request.user)
+    glance = profiles.organisation_glance(organisation, viewer(request))
     search = ""
     search_base = reverse("activities:search") + "?"
     if organisation.ref:

@@ -7,6 +7,8 @@ view then renders just that part, and the language menu out of band so it keeps 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,7 +19,7 @@ from django.utils.http import urlencode
 from bali.activities.filters import SORTS, ActivityFilters
 from bali.activities.paging import MAX_PAGE_SIZE, Paging, past_the_end_message
 from bali.portal.facets import MORE_LIMIT, SORT_LABELS, facet_panel, query_string
-from bali.portal.views.common import BadQuery, bad_request, not_found, read_search
+from bali.portal.views.common import BadQuery, bad_request, not_found, read_search, viewer
 from bali.search.service import QueryError, SearchPage, search
 
 PAGER_WINDOW = 2
@@ -31,14 +33,15 @@ def _partial(request: HttpRequest) -> bool:
     )
 
 
-def _pager(filters: ActivityFilters, paging: Paging, result: SearchPage) -> list[dict]:
+def _pager(filters: ActivityFilters, paging: Paging, result: SearchPage) -> list[dict[str, Any]]:
     """Page links: first, a window around the current page, last (None marks a gap)."""
     last = result.page_count
     numbers = {1, last, *range(paging.page - PAGER_WINDOW, paging.page + PAGER_WINDOW + 1)}
     params = filters.as_params()
     if paging.page_size != 20:
         params["page_size"] = paging.page_size
-    links, previous = [], 0
+    links: list[dict[str, Any]] = []
+    previous = 0
     for number in sorted(n for n in numbers if 1 <= n <= last):
         if number - previous > 1:
             links.append({"gap": True})
@@ -70,7 +73,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         filters, paging = read_search(request)
         result = search(
             filters,
-            request.user,
+            viewer(request),
             page=paging.page,
             page_size=paging.page_size,
             cursor=paging.cursor,
