@@ -16,7 +16,7 @@ from bali.activities.actions import do_create_activity, do_delete_activity, do_u
 from bali.activities.filters import ActivityFilters
 from bali.activities.models import Activity
 from bali.organisations.models import Organisation
-from bali.search import engine, indexer
+from bali.search import engine, facet_snapshot, indexer
 from bali.search.backends import get_backend
 from bali.search.models import IndexChange
 from bali.search.service import activity_queryset, search
@@ -162,3 +162,51 @@ def test_rebuild_command(hq_user: User, activity_data: Callable[..., dict[str, A
     out = StringIO()
     call_command("search_index", stdout=out)
     assert "12 in the index" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_new_process_starts_from_the_snapshot_and_applies_the_log(
+    hq_user: User,
+    activity_data: Callable[..., dict[str, Any]],
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
+    tmp_path: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setattr(facet_snapshot, "MIN_ROWS", 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = do_create_activity(hq_user, activity_data(title={"en": "Glacier lake survey"}))
+    assert engine.write_snapshot() is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        second = do_create_activity(
+            hq_user, activity_data(iati_identifier="XM-TEST-2", title={"en": "Glacier outburst"})
+        )
+    engine.reset()  # a new worker process
+    assert ids("glacier") == {first.pk, second.pk}
+    index = engine.state().index
+    assert index is not None and index.n == 2 and index.seq > 0
+    # a damaged snapshot is ignored: the next process reads the database
+    for path in tmp_path.glob("search/facets-*/meta.json"):
+        path.write_text("{")
+    engine.reset()
+    assert ids("glacier") == {first.pk, second.pk}
+
+
+@pytest.mark.django_db
+def test_a_snapshot_of_another_history_is_not_used(
+    hq_user: User,
+    activity_data: Callable[..., dict[str, Any]],
+    settings: Any,
+    tmp_path: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setattr(facet_snapshot, "MIN_ROWS", 1)
+    first = do_create_activity(hq_user, activity_data(title={"en": "Sand dam"}))
+    assert ids("sand") == {first.pk}
+    assert engine.write_snapshot() is not None
+    IndexChange.objects.all().delete()  # the database was restored from elsewhere
+    Activity.objects.filter(pk=first.pk).delete()
+    engine.reset()
+    assert search(ActivityFilters(), None).count == 0

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from bali.activities.filters import ActivityFilters
 from bali.activities.models import Activity
+from bali.search import relevance
 from bali.search.service import QueryError, activity_queryset, search
 
 SORTS = ("relevance", "newest", "start", "-start", "budget", "-budget", "title")
@@ -120,3 +121,25 @@ def test_a_cursor_of_another_order_is_refused(corpus: dict[str, Any]) -> None:
 def test_page_numbers_start_at_one(corpus: dict[str, Any]) -> None:
     with pytest.raises(QueryError):
         search(ActivityFilters(), None, page=0)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("window", [1, 3, 400])
+def test_relevance_pages_agree_with_a_full_ranking(
+    corpus: dict[str, Any], monkeypatch: pytest.MonkeyPatch, window: int
+) -> None:
+    """The engine ranks a window of the best matches and widens it as pages go deeper; the
+    result must be the order of a full ranking (the SQL path ranks every match at once)."""
+    monkeypatch.setattr(relevance, "WINDOW", window)
+    filters = ActivityFilters(q="ozone OR climate OR clim* OR solar OR wind OR training")
+    full = list(activity_queryset(filters).values_list("pk", flat=True))
+    assert len(full) >= 6
+    assert all_pages(filters, 2) == full
+    by_number = []
+    for number in range(1, 5):
+        by_number += [a.pk for a in search(filters, None, page=number, page_size=2).results]
+    assert by_number == full
+    # with a filter that leaves out most of the best matches
+    narrowed = ActivityFilters(q=filters.q, country=["FJ", "CN", "IN"])
+    expected = list(activity_queryset(narrowed).values_list("pk", flat=True))
+    assert all_pages(narrowed, 1) == expected and len(expected) == 3

@@ -1,16 +1,19 @@
 """The search engine of one app server process: a facet index kept fresh from the change log,
 text matches from the database's full-text index, masks, counts and one sorted page.
 
-Freshness costs one small query per search: the head of the change log, the index epoch and
-the watermark. A process applies the log entries it has not seen (several gunicorn workers
-therefore agree with each other and with the database), reloads everything when the log was
-rolled back, pruned past its position or the index was rebuilt, and tracks holes in the
-sequence (PostgreSQL commits out of order) for a while in case they fill.
+Freshness costs one small query per search: the head of the change log, the text index's
+epoch and the watermark. A process applies the log entries it has not seen (several gunicorn
+workers therefore agree with each other and with the database), reloads everything when the log
+was rolled back or pruned past its position, forgets cached text matches when the text index
+was rebuilt (a new epoch), and tracks holes in the sequence (PostgreSQL commits out of order)
+for a while in case they fill. A new process starts from the snapshot on disk when it fits
+(`bali.search.facet_snapshot`).
 """
 
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -20,13 +23,16 @@ from typing import Any
 import numpy as np
 from django.db import connection
 
-from bali.search import indexer
+from bali.search import facet_snapshot, indexer
 from bali.search.backends import Matches, get_backend
 from bali.search.facet_data import _MICROS
 from bali.search.facet_index import FacetIndex
 from bali.search.query import Query
 
+logger = logging.getLogger("bali.search")
+
 GAP_SECONDS = 120.0
+SNAPSHOT_AFTER = 50_000  # changed activities after which a process writes a new snapshot
 MAX_GAPS = 10_000
 RELOAD_SHARE = 0.2  # apply the log up to this share of the rows; reload beyond
 _BUILDS = itertools.count(1)
@@ -62,9 +68,16 @@ class EngineState:
         self.lock = threading.RLock()
         self.index: FacetIndex | None = None
         self.build = 0
+        self.epoch: str | None = None
+        self.unsaved = 0  # activities changed since the last snapshot
         self.matches = LRU(32)
         self.counts = LRU(64)
         self.masks = LRU(8)
+        self.facets = LRU(64)
+
+    def forget_answers(self) -> None:
+        for cache in (self.matches, self.counts, self.masks, self.facets):
+            cache.clear()
 
 
 _STATES: dict[tuple[str, str], EngineState] = {}
@@ -109,22 +122,52 @@ def _behind(head: Head) -> bool:
 
 
 def _consistent(index: FacetIndex, head: Head) -> bool:
-    """Does the log still hold the entry this index last applied, unchanged?"""
+    """Does the log still hold the entry this index last applied, unchanged? An index read
+    while the log was empty has no entry to check: it is kept only while the log stays empty
+    and the newest activity is the one it saw (else it is read again, once)."""
     if index.seq == 0:
-        return True
+        return head.seq == 0 and head.newest == index.newest
     return head.token_at is not None and head.token_at == index.token
 
 
-def _full_load(current: EngineState, head: Head) -> FacetIndex:
+def _install(current: EngineState, index: FacetIndex) -> FacetIndex:
+    current.index, current.build, current.unsaved = index, next(_BUILDS), 0
+    current.forget_answers()
+    return index
+
+
+def load_index(head: Head) -> FacetIndex:
     # Not one transaction (on SQLite that would lock writers out for the whole load): what
     # changes meanwhile is logged after `head.seq` and applied on the next search.
     index = FacetIndex.load()
-    index.seq, index.token, index.epoch = head.seq, head.token, head.epoch
-    current.index, current.build = index, next(_BUILDS)
-    current.matches.clear()
-    current.counts.clear()
-    current.masks.clear()
+    index.seq, index.token, index.newest = head.seq, head.token, head.newest
     return index
+
+
+def _full_load(current: EngineState, head: Head) -> FacetIndex:
+    index = _install(current, load_index(head))
+    _save_snapshot(index)
+    return index
+
+
+def _save_snapshot(index: FacetIndex) -> None:
+    try:
+        facet_snapshot.save(index)
+    except OSError:
+        logger.exception("search: could not write the facet index snapshot")
+
+
+def _open(current: EngineState, head: Head) -> FacetIndex:
+    """The snapshot on disk when it still fits the database's change log, else a full load."""
+    snapshot = facet_snapshot.load()
+    if snapshot is not None:
+        check = _read_head(snapshot.seq)
+        if _consistent(snapshot, check):
+            index = _install(current, snapshot)
+            if check.seq > index.seq:
+                index = _apply_log(current, index, check)
+            return index
+    return _full_load(current, head)
 
 
 def _apply_log(current: EngineState, index: FacetIndex, head: Head) -> FacetIndex:
@@ -144,6 +187,10 @@ def _apply_log(current: EngineState, index: FacetIndex, head: Head) -> FacetInde
     if len(ids) > RELOAD_SHARE * max(index.n, 1) and len(ids) > 1000:
         return _full_load(current, head)
     index.apply(sorted(ids))
+    current.unsaved += len(ids)
+    if current.unsaved > max(SNAPSHOT_AFTER, index.n // 20):
+        current.unsaved = 0
+        _save_snapshot(index)
     seen = {int(entry[0]) for entry in entries}
     last_seq, last_token = int(entries[-1][0]), entries[-1][2]
     if last_seq > index.seq:
@@ -172,33 +219,39 @@ def current_index() -> tuple[FacetIndex, EngineState]:
         head = _read_head(index.seq if index else 0)
         if _behind(head) and indexer.catch_up():
             head = _read_head(index.seq if index else 0)
-        if index is None or head.epoch != index.epoch or not _consistent(index, head):
+        if index is None:
+            index = _open(current, head)
+        elif not _consistent(index, head):
             index = _full_load(current, head)
         elif head.seq > index.seq or index.gaps:
             index = _apply_log(current, index, head)
+        if head.epoch != current.epoch:  # the text index was rebuilt: forget its answers
+            current.epoch = head.epoch
+            current.forget_answers()
         return index, current
 
 
-def text_matches(current: EngineState, index: FacetIndex, query: Query, scores: bool) -> Matches:
-    key = (query.canonical(), scores, current.build, index.version)
-    return current.matches.get_or(key, lambda: get_backend().match(query, scores=scores))
+def text_matches(current: EngineState, index: FacetIndex, query: Query) -> Matches:
+    key = ("matches", query.canonical(), current.build, index.version)
+    return current.matches.get_or(key, lambda: get_backend().match(query))
 
 
-def text_mask(index: FacetIndex, matches: Matches) -> tuple[np.ndarray, np.ndarray | None]:
-    """(rows matching, relevance per row or None) from the ids the text index returned."""
-    rows, positions = index.rows_for_ids(matches.ids)
+def text_mask(index: FacetIndex, matches: Matches) -> np.ndarray:
+    """Rows matching, from the ids the text index returned."""
+    rows, _positions = index.rows_for_ids(matches.ids)
     mask = np.zeros(index.n, bool)
     mask[rows] = True
-    if matches.complement:
-        return ~mask, None
-    if matches.scores is None:
-        return mask, None
-    scores = np.zeros(index.n, np.float64)
-    scores[rows] = matches.scores[positions]
-    return mask, scores
+    return ~mask if matches.complement else mask
 
 
 def ensure_text_index() -> None:
     """Index what was written without a signal, before a query reads the text index."""
     if _behind(_read_head(0)):
         indexer.catch_up()
+
+
+def write_snapshot() -> Any:
+    """Load the facet index from the database and write it as the snapshot new processes
+    start from (after `bali search-index --rebuild`); returns its folder or None."""
+    index = load_index(_read_head(0))
+    return facet_snapshot.save(index)

@@ -22,51 +22,34 @@ import numpy as np
 
 from bali.search import facet_data
 from bali.search.facet_data import NO_DAY, Pairs, Rows
-from bali.search.text import sort_key
+from bali.search.facet_encoding import (
+    Vocabulary,
+    derived_lookup,
+    expand,
+    lookup_array,
+    sector_values,
+    title_keys,
+)
 
 PAIR_FACETS = ("country", "region", "theme", "sector", "org", "mea")
 CODE_FACETS = ("status", "type", "source")
+CODE_COLUMNS = (*CODE_FACETS, "division")
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 OPEN_END = 9999
 NO_YEAR = -1
-TITLE_KEY_BYTES = 16
-ROW_COLUMNS = (
-    "ids",
-    "alive",
-    "public",
-    "reporting_org",
-    "gender",
-    "start",
-    "end",
-    "start_year",
-    "end_year",
-    "updated",
-    "budget",
-)
-
-
-class Vocabulary:
-    """Codes of one facet and their small integer indexes (codes are only ever added)."""
-
-    def __init__(self) -> None:
-        self.codes: list[str] = []
-        self.index: dict[str, int] = {}
-
-    def __len__(self) -> int:
-        return len(self.codes)
-
-    def add(self, code: str) -> int:
-        found = self.index.get(code)
-        if found is None:
-            found = self.index[code] = len(self.codes)
-            self.codes.append(code)
-        return found
-
-    def encode(self, codes: Iterable[str]) -> np.ndarray:
-        return np.fromiter((self.add(code) for code in codes), dtype=np.int32)
-
-    def find(self, codes: Iterable[str]) -> np.ndarray:
-        return np.array([self.index[c] for c in codes if c in self.index], dtype=np.int32)
+ROW_COLUMNS = {
+    "ids": np.int64,
+    "alive": bool,
+    "public": bool,
+    "reporting_org": np.int64,
+    "gender": np.int8,
+    "start": np.int32,
+    "end": np.int32,
+    "start_year": np.int16,
+    "end_year": np.int16,
+    "updated": np.int64,
+    "budget": np.float64,
+}
 
 
 @dataclass
@@ -80,63 +63,42 @@ def _years(days: np.ndarray, missing: int) -> np.ndarray:
     return np.where(days == NO_DAY, missing, np.clip(years, 0, OPEN_END)).astype(np.int16)
 
 
-def title_keys(titles: Sequence[str]) -> np.ndarray:
-    """(n, 2) unsigned keys ordering titles by their first 16 normalised bytes."""
-    raw = b"".join(
-        sort_key(title)[:TITLE_KEY_BYTES].ljust(TITLE_KEY_BYTES, b"\0") for title in titles
-    )
-    return np.frombuffer(raw, dtype=">u8").astype(np.uint64).reshape(-1, 2)
-
-
-def sector_values(raw: str) -> list[str]:
-    """Facet values of a stored sector `vocabulary:code`: a DAC 5-digit purpose code counts for
-    itself and its 3-digit category; a DAC 3-digit code (vocabulary 2) for the category."""
-    vocabulary, _, code = raw.partition(":")
-    values: list[str] = []
-    if vocabulary == "1":
-        if len(code) == 5 and code.isdigit():
-            values.append(code)
-        if len(code) >= 3 and code[:3].isdigit():
-            values.append(code[:3])
-    elif len(code) == 3 and code.isdigit():
-        values.append(code)
-    return values
-
-
 class FacetIndex:
     """Rows of activities with their facet values; see the module docstring."""
+
+    ids: np.ndarray
+    alive: np.ndarray
+    public: np.ndarray
+    reporting_org: np.ndarray
+    gender: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    start_year: np.ndarray
+    end_year: np.ndarray
+    updated: np.ndarray
+    budget: np.ndarray
 
     def __init__(self) -> None:
         self.n = 0
         self.dead = 0
         self.version = 0
-        self.ids = np.empty(0, np.int64)
-        self.alive = np.empty(0, bool)
-        self.public = np.empty(0, bool)
-        self.reporting_org = np.empty(0, np.int64)
-        self.gender = np.empty(0, np.int8)
-        self.start = np.empty(0, np.int32)
-        self.end = np.empty(0, np.int32)
-        self.start_year = np.empty(0, np.int16)
-        self.end_year = np.empty(0, np.int16)
-        self.updated = np.empty(0, np.int64)
-        self.budget = np.empty(0, np.float64)
-        self.codes: dict[str, np.ndarray] = {
-            name: np.empty(0, np.int32) for name in (*CODE_FACETS, "division")
-        }
+        for name, dtype in ROW_COLUMNS.items():
+            setattr(self, name, np.empty(0, dtype))
+        self.codes: dict[str, np.ndarray] = {name: np.empty(0, np.int32) for name in CODE_COLUMNS}
         self.vocab: dict[str, Vocabulary] = {
-            name: Vocabulary() for name in (*CODE_FACETS, "division", *PAIR_FACETS)
+            name: Vocabulary() for name in (*CODE_COLUMNS, *PAIR_FACETS)
         }
         self.pairs: dict[str, PairColumn] = {name: PairColumn() for name in PAIR_FACETS}
         self.row_of_id = np.full(0, -1, np.int32)
-        self.org_refs: dict[int, str] = {}
-        self.org_names: dict[str, dict[str, str]] = {}
+        self.org_refs: dict[int, str] = {}  # organisation pk → IATI identifier
+        self.org_names: dict[str, dict[str, str]] = {}  # IATI identifier → names
         self.title_keys: dict[str, np.ndarray] = {}
         # Where this index stands in the change log (see `bali.search.engine`).
         self.seq = 0
         self.token: int | None = None
-        self.epoch = ""
+        self.newest: int | None = None
         self.gaps: dict[int, float] = {}
+        self._horizon: tuple[int, int] | None = None
 
     # Building and changing ----------------------------------------------------------------
     @classmethod
@@ -171,31 +133,33 @@ class FacetIndex:
             self.org_refs.pop(pk, None)
         self.org_refs.update(facet_data.load_reporting_refs(orgs))
         pairs = _load_pairs([int(pk) for pk in rows.ids])
-        refs = sorted(set(pairs["participant"].codes) | self._refs_of(rows.reporting_org))
-        self.org_names.update(facet_data.load_org_names(refs))
+        refs = set(pairs["participant"].codes) | {
+            self.org_refs[pk] for pk in orgs if pk in self.org_refs
+        }
+        self.org_names.update(facet_data.load_org_names(sorted(refs)))
         self._append(rows, pairs)
-
-    def _refs_of(self, org_pks: np.ndarray) -> set[str]:
-        return {self.org_refs[int(pk)] for pk in set(org_pks.tolist()) if int(pk) in self.org_refs}
 
     def _append(self, rows: Rows, pairs: dict[str, Pairs]) -> None:
         count = len(rows.ids)
         first = self.n
-        new_rows = np.arange(first, first + count, dtype=np.int32)
         self._grow_id_map(int(rows.ids.max()) if count else 0)
-        self.row_of_id[rows.ids] = new_rows
-        self.ids = np.concatenate([self.ids, rows.ids])
-        self.alive = np.concatenate([self.alive, np.ones(count, bool)])
-        self.public = np.concatenate([self.public, rows.public])
-        self.reporting_org = np.concatenate([self.reporting_org, rows.reporting_org])
-        self.gender = np.concatenate([self.gender, rows.gender])
-        self.start = np.concatenate([self.start, rows.start])
-        self.end = np.concatenate([self.end, rows.end])
-        self.start_year = np.concatenate([self.start_year, _years(rows.start, NO_YEAR)])
-        self.end_year = np.concatenate([self.end_year, _years(rows.end, OPEN_END)])
-        self.updated = np.concatenate([self.updated, rows.updated])
-        self.budget = np.concatenate([self.budget, rows.budget])
-        for name in (*CODE_FACETS, "division"):
+        self.row_of_id[rows.ids] = np.arange(first, first + count, dtype=np.int32)
+        columns = {
+            "ids": rows.ids,
+            "alive": np.ones(count, bool),
+            "public": rows.public,
+            "reporting_org": rows.reporting_org,
+            "gender": rows.gender,
+            "start": rows.start,
+            "end": rows.end,
+            "start_year": _years(rows.start, NO_YEAR),
+            "end_year": _years(rows.end, OPEN_END),
+            "updated": rows.updated,
+            "budget": rows.budget,
+        }
+        for name, values in columns.items():
+            setattr(self, name, np.concatenate([getattr(self, name), values]))
+        for name in CODE_COLUMNS:
             encoded = self.vocab[name].encode(rows.codes[name])
             self.codes[name] = np.concatenate([self.codes[name], encoded])
         self.n += count
@@ -214,49 +178,48 @@ class FacetIndex:
             self.row_of_id = grown
 
     def _append_pairs(self, rows: Rows, pairs: dict[str, Pairs]) -> None:
-        self._add_pairs("country", pairs["country"].ids, pairs["country"].codes)
-        self._add_pairs("theme", pairs["theme"].ids, pairs["theme"].codes)
-        self._add_pairs("mea", pairs["mea"].ids, pairs["mea"].codes)
         from bali.reference.lookups import country_regions
 
+        country = pairs["country"]
+        countries = self.vocab["country"].encode(country.codes)
+        self._add_pairs("country", country.ids, countries)
+        for name in ("theme", "mea"):
+            self._add_pairs(name, pairs[name].ids, self.vocab[name].encode(pairs[name].codes))
         regions = country_regions()
-        region_ids, region_codes = [], []
-        for pk, code in zip(pairs["country"].ids.tolist(), pairs["country"].codes, strict=True):
-            if code in regions:
-                region_ids.append(pk)
-                region_codes.append(regions[code])
-        self._add_pairs("region", np.array(region_ids, np.int64), region_codes)
-        sector_ids, sector_codes = [], []
-        for pk, raw in zip(pairs["sector"].ids.tolist(), pairs["sector"].codes, strict=True):
-            for value in sector_values(raw):
-                sector_ids.append(pk)
-                sector_codes.append(value)
-        self._add_pairs("sector", np.array(sector_ids, np.int64), sector_codes)
-        org_ids = pairs["participant"].ids.tolist()
-        org_codes = list(pairs["participant"].codes)
-        for pk, org in zip(rows.ids.tolist(), rows.reporting_org.tolist(), strict=True):
-            ref = self.org_refs.get(org)
-            if ref:
-                org_ids.append(pk)
-                org_codes.append(ref)
-        self._add_pairs("org", np.array(org_ids, np.int64), org_codes)
+        lookup = derived_lookup(self.vocab["country"], self.vocab["region"], regions.get)
+        region_values = lookup[countries] if len(countries) else countries
+        keep = region_values >= 0
+        self._add_pairs("region", country.ids[keep], region_values[keep])
+        sector = pairs["sector"]
+        self._add_pairs(
+            "sector", *expand(sector.ids, sector.codes, self.vocab["sector"], sector_values)
+        )
+        organisations = self.vocab["org"]
+        participants = organisations.encode(pairs["participant"].codes)
+        ref_index = {pk: organisations.add(ref) for pk, ref in self.org_refs.items()}
+        reporting = lookup_array(ref_index, rows.reporting_org)
+        keep = reporting >= 0
+        self._add_pairs(
+            "org",
+            np.concatenate([pairs["participant"].ids, rows.ids[keep]]),
+            np.concatenate([participants, reporting[keep]]),
+        )
 
-    def _add_pairs(self, name: str, ids: np.ndarray, codes: list[str]) -> None:
+    def _add_pairs(self, name: str, ids: np.ndarray, values: np.ndarray) -> None:
         if not len(ids):
             return
-        values = self.vocab[name].encode(codes).astype(np.int64)
         inside = ids < len(self.row_of_id)  # a child row of an activity read after the rows
         rows = np.full(len(ids), -1, np.int64)
         rows[inside] = self.row_of_id[ids[inside]]
         keep = rows >= 0
-        unique = np.unique((rows[keep] << 32) | values[keep])  # one pair per (row, value)
+        unique = np.unique((rows[keep] << 32) | values[keep].astype(np.int64))  # no duplicates
         column = self.pairs[name]
         column.rows = np.concatenate([column.rows, (unique >> 32).astype(np.int32)])
         column.values = np.concatenate([column.values, (unique & 0xFFFFFFFF).astype(np.int32)])
 
     def compact(self) -> None:
         """Drop dead rows and their pairs."""
-        keep = self.alive
+        keep = self.alive.copy()
         position = np.cumsum(keep, dtype=np.int64) - 1
         for name in ROW_COLUMNS:
             setattr(self, name, getattr(self, name)[keep])
@@ -270,7 +233,7 @@ class FacetIndex:
             column.values = column.values[kept]
         self.n = len(self.ids)
         self.dead = 0
-        self.row_of_id[:] = -1
+        self.row_of_id = np.full(len(self.row_of_id), -1, np.int32)
         self.row_of_id[self.ids] = np.arange(self.n, dtype=np.int32)
 
     def ensure_title_keys(self, lang: str) -> np.ndarray:
@@ -327,6 +290,11 @@ class FacetIndex:
 
     def year_horizon(self) -> int:
         """The last year the year facet lists: the latest start or end, or this year."""
+        if self._horizon is None or self._horizon[0] != self.version:
+            self._horizon = (self.version, self._compute_horizon())
+        return self._horizon[1]
+
+    def _compute_horizon(self) -> int:
         finite = self.end_year[self.alive & (self.end_year != OPEN_END)]
         starts = self.start_year[self.alive]
         latest = max(

@@ -16,7 +16,7 @@ import math
 from typing import Any
 
 import numpy as np
-from django.db.models import F, OrderBy
+from django.db.models import F
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext as _
@@ -34,12 +34,9 @@ def effective_sort(sort: str, has_scores: bool) -> str:
     return sort if sort in SORTS else "newest"
 
 
-def sort_keys(
-    index: FacetIndex, rows: np.ndarray, sort: str, scores: np.ndarray | None, lang: str
-) -> list[np.ndarray]:
+def sort_keys(index: FacetIndex, rows: np.ndarray, sort: str, lang: str) -> list[np.ndarray]:
+    """Key arrays of the rows for every order but relevance (see `bali.search.relevance`)."""
     ids = index.ids[rows]
-    if sort == "relevance" and scores is not None:
-        return [-scores, -ids]
     if sort in ("start", "-start"):
         days = index.start[rows].astype(np.float64)
         days = np.where(days == NO_DAY, np.inf, days if sort == "start" else -days)
@@ -54,7 +51,7 @@ def sort_keys(
     return [-index.updated[rows], -ids]  # newest
 
 
-def _after(keys: list[np.ndarray], cursor: list[Any]) -> np.ndarray:
+def after_mask(keys: list[np.ndarray], cursor: list[Any]) -> np.ndarray:
     """Rows strictly after the cursor in the lexicographic order of `keys`."""
     result = keys[-1] > cursor[-1]
     for key, value in zip(reversed(keys[:-1]), reversed(cursor[:-1]), strict=True):
@@ -69,7 +66,7 @@ def select_page(
     offset..offset+limit of the sorted candidates, or the first `limit` after the cursor."""
     positions: np.ndarray | None = None
     if cursor is not None:
-        positions = np.flatnonzero(_after(keys, cursor))
+        positions = np.flatnonzero(after_mask(keys, cursor))
         keys = [key[positions] for key in keys]
         offset = 0
     count = len(keys[0])
@@ -123,10 +120,9 @@ def read_cursor(text: str, sort: str, key_count: int) -> list[Any]:
     return result
 
 
-def sql_ordering(sort: str, lang: str, rank: Any = None) -> list[Any]:
-    """The same order for a QuerySet (titles approximately: the raw title, case-folded)."""
-    if sort == "relevance" and rank is not None:
-        return [OrderBy(rank, descending=True), "-id"]
+def sql_ordering(sort: str, lang: str) -> list[Any]:
+    """The same order for a QuerySet (titles approximately: the raw title, case-folded); for
+    relevance see `Backend.order_by_relevance`."""
     if sort == "start":
         return [F("start_date").asc(nulls_last=True), "id"]
     if sort == "-start":

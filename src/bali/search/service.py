@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from bali.activities.filters import ActivityFilters, apply_filters
 from bali.activities.models import Activity
 from bali.core.i18n import active_iso_language
-from bali.search import engine, ordering
+from bali.search import engine, ordering, relevance
 from bali.search.backends import get_backend
 from bali.search.counting import FACETS, combine, facet_counts, filter_masks
 from bali.search.facet_index import FacetIndex
@@ -82,19 +82,19 @@ def activity_queryset(filters: ActivityFilters, user: Any = None) -> QuerySet[Ac
     exports stream it; the text condition is a subquery on the full-text index)."""
     query = parse_query(filters.q)
     queryset = apply_filters(Activity.objects.visible_to(user), filters)
-    rank = None
-    if not query.is_empty:
-        engine.ensure_text_index()
-        backend = get_backend()
-        condition = RawSQL(*backend.id_subquery(query))
-        if query.is_negative_only:
-            queryset = queryset.exclude(pk__in=condition)
-        else:
-            queryset = queryset.filter(pk__in=condition)
-            if filters.sort == "relevance":
-                rank = RawSQL(*backend.rank_sql(query, '"activities_activity"."id"'))
-    sort = ordering.effective_sort(filters.sort, rank is not None)
-    return queryset.order_by(*ordering.sql_ordering(sort, active_iso_language(), rank))
+    if query.is_empty:
+        return queryset.order_by(*ordering.sql_ordering(filters.sort, active_iso_language()))
+    engine.ensure_text_index()
+    backend = get_backend()
+    if query.groups and filters.sort == "relevance":
+        return backend.order_by_relevance(queryset, query)
+    condition = RawSQL(*backend.id_subquery(query))
+    if query.is_negative_only:
+        queryset = queryset.exclude(pk__in=condition)
+    else:
+        queryset = queryset.filter(pk__in=condition)
+    sort = ordering.effective_sort(filters.sort, False)
+    return queryset.order_by(*ordering.sql_ordering(sort, active_iso_language()))
 
 
 def _user_key(user: Any) -> tuple[Any, ...]:
@@ -108,7 +108,10 @@ def _facet_values(
     filters: ActivityFilters,
     index: FacetIndex,
     limit: int | None,
+    lang: str,
 ) -> tuple[dict[str, list[FacetValue]], dict[str, int]]:
+    """FacetValues with labels in `lang`: the most frequent first (years: the latest first);
+    chosen values always included. Cached with the counts: callers must not change them."""
     facets: dict[str, list[FacetValue]] = {}
     more: dict[str, int] = {}
     for name in FACETS:
@@ -125,7 +128,7 @@ def _facet_values(
             more[name] = len(ranked) - len(kept)
             ranked = kept
         facets[name] = [
-            FacetValue(code, facet_label(name, code, index.org_names), n, code in selected)
+            FacetValue(code, facet_label(name, code, index.org_names, lang), n, code in selected)
             for code, n in ranked
         ]
     return facets, more
@@ -157,32 +160,32 @@ def search(
         visible = current.masks.get_or(
             (current.build, index.version, _user_key(user)), lambda: index.visible(user)
         )
-        base, scores = _text_filtered(current, index, query, visible, filters.sort)
+        base, matched = _text_filtered(current, index, query, visible)
         masks = filter_masks(index, filters)
-        candidates = np.flatnonzero(combine(base, list(masks.values())))
-        sort = ordering.effective_sort(filters.sort, scores is not None)
-        keys = ordering.sort_keys(
-            index,
-            candidates,
-            sort,
-            scores[candidates] if scores is not None else None,
-            active_iso_language(),
-        )
-        after = ordering.read_cursor(cursor, sort, len(keys)) if cursor else None
-        positions, more = ordering.select_page(keys, (page - 1) * page_size, page_size, after)
-        ids = [int(pk) for pk in index.ids[candidates[positions]]]
-        next_cursor = ordering.cursor_after(sort, keys, positions[-1]) if more else None
-        counts: dict[str, dict[str, int]] = {}
+        chosen = combine(base, list(masks.values()))
+        count = int(np.count_nonzero(chosen))
+        page_range = ((page - 1) * page_size, page_size)
+        if ordering.effective_sort(filters.sort, bool(query.groups)) == "relevance":
+            ids, next_cursor = relevance.page(
+                current, index, query, chosen, matched, page_range, cursor
+            )
+        else:
+            ids, next_cursor = _sorted_page(index, chosen, filters.sort, page_range, cursor)
+        facets: dict[str, list[FacetValue]] = {}
+        facet_more: dict[str, int] = {}
         if with_facets:
             key = (current.build, index.version, _user_key(user), query.canonical(), _key(filters))
+            lang = active_iso_language()
             counts = current.counts.get_or(
                 key, lambda: facet_counts(index, base, masks, filters.year)
             )
-    facets, facet_more = (
-        _facet_values(counts, filters, index, facet_limit) if with_facets else ({}, {})
-    )
+            cached, facet_more = current.facets.get_or(
+                (*key, lang, facet_limit),
+                lambda: _facet_values(counts, filters, index, facet_limit, lang),
+            )
+            facets = {name: list(values) for name, values in cached.items()}
     return SearchPage(
-        count=len(candidates),
+        count=count,
         results=_load_results(ids, user),
         facets=facets,
         page=page,
@@ -198,15 +201,23 @@ def _key(filters: ActivityFilters) -> tuple[Any, ...]:
 
 
 def _text_filtered(
-    current: engine.EngineState,
-    index: FacetIndex,
-    query: Query,
-    visible: np.ndarray,
-    sort: str,
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """(visible rows matching the text query, relevance per row when sorting by it)."""
+    current: engine.EngineState, index: FacetIndex, query: Query, visible: np.ndarray
+) -> tuple[np.ndarray, int]:
+    """(visible rows matching the text query, number of matches in the text index)."""
     if query.is_empty:
-        return visible, None
-    matches = engine.text_matches(current, index, query, scores=sort == "relevance")
-    mask, scores = engine.text_mask(index, matches)
-    return visible & mask, scores
+        return visible, 0
+    matches = engine.text_matches(current, index, query)
+    return visible & engine.text_mask(index, matches), len(matches.ids)
+
+
+def _sorted_page(
+    index: FacetIndex, chosen: np.ndarray, sort: str, page_range: tuple[int, int], cursor: Any
+) -> tuple[list[int], str | None]:
+    """(ids of one page, next cursor) in an order of the facet index's own columns."""
+    candidates = np.flatnonzero(chosen)
+    sort = ordering.effective_sort(sort, False)
+    keys = ordering.sort_keys(index, candidates, sort, active_iso_language())
+    after = ordering.read_cursor(cursor, sort, len(keys)) if cursor else None
+    positions, more = ordering.select_page(keys, *page_range, after)
+    ids = [int(pk) for pk in index.ids[candidates[positions]]]
+    return ids, (ordering.cursor_after(sort, keys, positions[-1]) if more else None)

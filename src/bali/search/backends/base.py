@@ -9,9 +9,11 @@ differ (bm25 against ts_rank).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import QuerySet
 
 from bali.search.query import Query, Term
 
@@ -30,14 +32,30 @@ class Document:
 
 @dataclass(frozen=True)
 class Matches:
-    """Activity ids matching a query, with relevance scores (higher is better) when asked.
+    """Activity ids matching a query.
 
     `complement`: the query has only excluded terms, and `ids` are the activities to exclude.
     """
 
     ids: np.ndarray
-    scores: np.ndarray | None
     complement: bool = False
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """The best matches of a query, best first (relevance, higher is better; ties: the higher
+    id first); `complete` when they are all the matches."""
+
+    ids: np.ndarray
+    scores: np.ndarray
+    complete: bool
+
+
+def parse_ids(text: str | None) -> np.ndarray:
+    """Ids from the comma-separated list the database aggregated (one row, not thousands)."""
+    if not text:
+        return np.empty(0, np.int64)
+    return np.array(text.split(","), dtype=np.int64)
 
 
 class Backend:
@@ -101,15 +119,30 @@ class Backend:
             return positive
         return self._but_not(positive, self._any(query.excluded))
 
-    def match(self, query: Query, *, scores: bool) -> Matches:
+    def match(self, query: Query) -> Matches:
         raise NotImplementedError
+
+    def ranked(self, query: Query, limit: int | None) -> Ranked:
+        """The `limit` best matches of a query with positive terms (all when None)."""
+        raise NotImplementedError
+
+    def _ranked(self, sql: str, params: list[object], limit: int | None) -> Ranked:
+        if limit is not None:
+            sql += " LIMIT %s"
+            params = [*params, limit]
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        array = np.array(rows, dtype=np.float64).reshape(-1, 2)
+        complete = limit is None or len(rows) < limit
+        return Ranked(array[:, 0].astype(np.int64), array[:, 1], complete)
 
     def id_subquery(self, query: Query) -> tuple[str, list[object]]:
         """SQL selecting the ids `expression(query)` matches, for `pk__in` filters."""
         raise NotImplementedError
 
-    def rank_sql(self, query: Query, id_column: str) -> tuple[str, list[object]]:
-        """SQL for the relevance of the activity `id_column` (higher is better)."""
+    def order_by_relevance(self, queryset: QuerySet[Any], query: Query) -> QuerySet[Any]:
+        """The activities of `queryset` matching the query, best first (then the higher id)."""
         raise NotImplementedError
 
     # Syntax pieces each backend defines -------------------------------------------------

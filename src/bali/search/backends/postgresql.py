@@ -9,9 +9,12 @@ between fields, and the separator between texts of a field, keep phrases inside 
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Any
 
-from bali.search.backends.base import FIELDS, Backend, Document, Matches
+from django.db.models import F, OrderBy, QuerySet
+from django.db.models.expressions import RawSQL
+
+from bali.search.backends.base import FIELDS, Backend, Document, Matches, Ranked, parse_ids
 from bali.search.query import Query, Term
 from bali.search.text import SEPARATOR
 
@@ -91,26 +94,24 @@ class PostgreSQLBackend(Backend):
             cursor.execute(f"ALTER INDEX {shadow}_pkey RENAME TO {self.table}_pkey")
             cursor.execute(f"ANALYZE {self.table}")
 
-    def match(self, query: Query, *, scores: bool) -> Matches:
-        expression = self.expression(query)
+    def match(self, query: Query) -> Matches:
         with self.connection.cursor() as cursor:
-            if scores and not query.is_negative_only:
-                cursor.execute(
-                    f"SELECT activity_id, ts_rank(%s::float4[], vector, q) "
-                    f"FROM {self.table}, CAST(%s AS tsquery) AS q WHERE vector @@ q",
-                    [RANK_WEIGHTS, expression],
-                )
-                rows = cursor.fetchall()
-                if not rows:
-                    return Matches(np.empty(0, np.int64), np.empty(0, np.float64))
-                array = np.array(rows, dtype=np.float64)
-                return Matches(array[:, 0].astype(np.int64), array[:, 1])
             cursor.execute(
-                f"SELECT activity_id FROM {self.table} WHERE vector @@ CAST(%s AS tsquery)",
-                [expression],
+                f"SELECT string_agg(activity_id::text, ',') FROM {self.table} "
+                "WHERE vector @@ CAST(%s AS tsquery)",
+                [self.expression(query)],
             )
-            ids = np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64)
-        return Matches(ids, None, complement=query.is_negative_only)
+            ids = parse_ids(cursor.fetchone()[0])
+        return Matches(ids, complement=query.is_negative_only)
+
+    def ranked(self, query: Query, limit: int | None) -> Ranked:
+        return self._ranked(
+            f"SELECT activity_id, ts_rank(%s::float4[], vector, q) AS score "
+            f"FROM {self.table}, CAST(%s AS tsquery) AS q WHERE vector @@ q "
+            "ORDER BY score DESC, activity_id DESC",
+            [RANK_WEIGHTS, self.expression(query)],
+            limit,
+        )
 
     def id_subquery(self, query: Query) -> tuple[str, list[object]]:
         return (
@@ -118,11 +119,17 @@ class PostgreSQLBackend(Backend):
             [self.expression(query)],
         )
 
-    def rank_sql(self, query: Query, id_column: str) -> tuple[str, list[object]]:
-        return (
+    def order_by_relevance(self, queryset: QuerySet[Any], query: Query) -> QuerySet[Any]:
+        rank = RawSQL(
             f"(SELECT ts_rank(%s::float4[], vector, CAST(%s AS tsquery)) FROM {self.table} "
-            f"WHERE activity_id = {id_column})",
+            'WHERE activity_id = "activities_activity"."id")',
             [RANK_WEIGHTS, self.expression(query)],
+        )
+        condition = RawSQL(*self.id_subquery(query))
+        return (
+            queryset.filter(pk__in=condition)
+            .annotate(search_rank=rank)
+            .order_by(OrderBy(F("search_rank"), descending=True), "-id")
         )
 
     def _term(self, term: Term) -> str:

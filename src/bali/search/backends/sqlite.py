@@ -8,9 +8,12 @@ Relevance is bm25 with the title weighing most.
 
 from __future__ import annotations
 
-import numpy as np
+import hashlib
+from typing import Any
 
-from bali.search.backends.base import Backend, Document, Matches
+from django.db.models import QuerySet
+
+from bali.search.backends.base import Backend, Document, Matches, Ranked, parse_ids
 from bali.search.query import Query, Term
 
 BM25_WEIGHTS = "4.0, 2.0, 1.0"  # title, ident, body
@@ -60,25 +63,24 @@ class SQLiteBackend(Backend):
             cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
             cursor.execute(f"ALTER TABLE {shadow} RENAME TO {self.table}")
 
-    def match(self, query: Query, *, scores: bool) -> Matches:
-        expression = self.expression(query)
+    def match(self, query: Query) -> Matches:
         with self.connection.cursor() as cursor:
-            if scores and not query.is_negative_only:
-                cursor.execute(
-                    f"SELECT rowid, bm25({self.table}, {BM25_WEIGHTS}) FROM {self.table} "
-                    f"WHERE {self.table} MATCH %s",
-                    [expression],
-                )
-                rows = cursor.fetchall()
-                if not rows:
-                    return Matches(np.empty(0, np.int64), np.empty(0, np.float64))
-                array = np.array(rows, dtype=np.float64)
-                return Matches(array[:, 0].astype(np.int64), -array[:, 1])
             cursor.execute(
-                f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s", [expression]
+                f"SELECT group_concat(rowid) FROM {self.table} WHERE {self.table} MATCH %s",
+                [self.expression(query)],
             )
-            ids = np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64)
-        return Matches(ids, None, complement=query.is_negative_only)
+            ids = parse_ids(cursor.fetchone()[0])
+        return Matches(ids, complement=query.is_negative_only)
+
+    def ranked(self, query: Query, limit: int | None) -> Ranked:
+        found = self._ranked(
+            f"SELECT rowid, -bm25({self.table}, {BM25_WEIGHTS}) FROM {self.table} "
+            f"WHERE {self.table} MATCH %s "
+            f"ORDER BY bm25({self.table}, {BM25_WEIGHTS}), rowid DESC",
+            [self.expression(query)],
+            limit,
+        )
+        return found
 
     def id_subquery(self, query: Query) -> tuple[str, list[object]]:
         return (
@@ -86,11 +88,24 @@ class SQLiteBackend(Backend):
             [self.expression(query)],
         )
 
-    def rank_sql(self, query: Query, id_column: str) -> tuple[str, list[object]]:
-        return (
-            f"(SELECT -bm25({self.table}, {BM25_WEIGHTS}) FROM {self.table} "
-            f"WHERE {self.table} MATCH %s AND rowid = {id_column})",
-            [self.expression(query)],
+    def order_by_relevance(self, queryset: QuerySet[Any], query: Query) -> QuerySet[Any]:
+        """Joins a temporary table of the matches' bm25 scores, computed once: FTS5 would
+        evaluate the query again for every row in a correlated subquery."""
+        expression = self.expression(query)
+        name = "search_rank_" + hashlib.sha256(expression.encode()).hexdigest()[:16]
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{name}")
+            cursor.execute(f"CREATE TEMP TABLE {name} (id INTEGER PRIMARY KEY, score REAL)")
+            cursor.execute(
+                f"INSERT INTO temp.{name} (id, score) SELECT rowid, -bm25({self.table}, "
+                f"{BM25_WEIGHTS}) FROM {self.table} WHERE {self.table} MATCH %s",
+                [expression],
+            )
+        return queryset.extra(
+            tables=[name],
+            where=[f'{name}.id = "activities_activity"."id"'],
+            select={"search_rank": f"{name}.score"},
+            order_by=["-search_rank", "-id"],
         )
 
     def _term(self, term: Term) -> str:

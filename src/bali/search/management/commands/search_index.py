@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from bali.search import indexer
+from bali.search import engine, indexer
 from bali.search.backends import get_backend
 
 
@@ -30,6 +30,9 @@ class Command(BaseCommand):
             if self._tty():
                 self.stdout.write("")
             self.stdout.write(f"search index rebuilt: {done} activities")
+            snapshot = engine.write_snapshot()
+            if snapshot is not None:
+                self.stdout.write(f"facet index snapshot written to {snapshot}")
             return
         caught = 0
         while True:
