@@ -192,3 +192,37 @@ def test_reload_keeps_division_edits() -> None:
     call_command("load_reference", stdout=open("/dev/null", "w"))  # noqa: SIM115
     division = Division.objects.get(code="DRC")
     assert division.active is False and division.names == {"en": "Renamed"}
+
+
+@pytest.mark.parametrize(
+    ("codelist", "code", "lang", "name"),
+    [
+        ("ActivityStatus", "2", "ar", "التنفيذ"),
+        ("ActivityStatus", "4", "zh", "已结束"),
+        ("ActivityStatus", "2", "fr", "Actif"),
+        ("OrganisationRole", "1", "es", "Financiadora"),
+        ("TransactionType", "3", "ru", "Выплата"),
+        ("PolicySignificance", "2", "fr", "objectif principal"),
+    ],
+)
+def test_common_codelist_names_in_six_languages(
+    codelist: str, code: str, lang: str, name: str
+) -> None:
+    from bali.reference import lookups
+
+    assert lookups.code_name(codelist, code, lang) == name
+
+
+def test_project_translations_cover_every_code_of_their_lists() -> None:
+    import json
+
+    from bali.reference.codelists import read_codelist
+    from bali.reference.loading import DATA_DIR
+
+    extra = json.loads((DATA_DIR / "codelist_names.json").read_text(encoding="utf-8"))
+    for codelist, names in extra.items():
+        if codelist.startswith("_"):
+            continue
+        for item in read_codelist(codelist):
+            merged = {**names.get(item.code, {}), **item.names}
+            assert {"ar", "zh", "en", "fr", "ru", "es"} <= set(merged), (codelist, item.code)

@@ -177,14 +177,21 @@ def load_meas() -> LoadSummary:
 
 
 def load_codelists() -> LoadSummary:
-    """Upsert the IATI codelists the model uses, in bulk (the Sector list has ~300 rows)."""
+    """Upsert the IATI codelists the model uses, in bulk (the Sector list has ~300 rows).
+
+    Names come from IATI (English, mostly French) completed with the project's translations in
+    `codelist_names.json` for the lists pages show most, so statuses and roles read in all six
+    languages; IATI's own names win where both exist.
+    """
     summary = LoadSummary()
+    extra_names = _read_json("codelist_names.json")
     for name in codelists.LOADED_CODELISTS:
         existing = {item.code: item for item in CodelistItem.objects.filter(codelist=name)}
         new, changed = [], []
+        translations = extra_names.get(name, {})
         for code in codelists.read_codelist(name):
             values = {
-                "names": code.names,
+                "names": {**translations.get(code.code, {}), **code.names},
                 "description": code.description,
                 "category": code.category,
                 "withdrawn": code.withdrawn,
