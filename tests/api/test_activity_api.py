@@ -85,6 +85,14 @@ def test_history(client: Client, corpus: dict) -> None:
     assert change["action"] == "create" and change["changes"]["status"] == [None, "4"]
 
 
+def test_similar(client: Client, corpus: dict) -> None:
+    activity = corpus["XM-DAC-41116-CLIMATE-KE"]
+    data = client.get(f"/api/v1/activities/{activity.pk}/similar").json()
+    (item,) = data["results"]
+    assert item["iati_identifier"] == "XM-DAC-41116-WATER/KE:2"
+    assert item["shared"] == {"countries": ["KE"], "regions": [], "themes": ["TH02"]}
+
+
 def test_overview_twins_the_home_page(client: Client, corpus: dict) -> None:
     data = client.get("/api/v1/activities/overview?lang=fr").json()
     assert data["counts"]["activities"] == 5

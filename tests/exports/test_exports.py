@@ -161,3 +161,34 @@ def test_csv_stream_is_lazy(hq_user: Any, many: Any) -> None:
     assert header.startswith("\ufeffid,iati_identifier,title")
     rest = "".join(stream)
     assert rest.count("\r\n") == 2
+
+
+def test_decimals_and_timestamps_read_as_stored(client: Client, hq_user: Any) -> None:
+    """Values read without Django's converters keep their exact form on both databases."""
+    from bali.activities.actions import do_create_activity
+    from bali.activities.models import Activity
+
+    do_create_activity(
+        hq_user,
+        {
+            "iati_identifier": "XM-DECIMALS-1",
+            "title": {"en": "Decimals"},
+            "countries": [
+                {"code": "KE", "percentage": "33.33"},
+                {"code": "UG", "percentage": "66.67"},
+            ],
+            "planned_start": "2024-02-29",
+            "budgets": [
+                {"value": "50000.50", "currency": "USD"},
+                {"value": "0.25", "currency": "USD"},
+            ],
+        },
+    )
+    stored = Activity.objects.get(iati_identifier="XM-DECIMALS-1")
+    item = client.get("/api/v1/activities").json()["results"][0]
+    assert [c["percentage"] for c in item["countries"]] == ["33.33", "66.67"]
+    assert item["total_budget"] == "50000.75" and item["budget_by_currency"] == {"USD": "50000.75"}
+    assert item["start_date"] == "2024-02-29" and item["end_date"] is None
+    assert item["updated_at"] == stored.updated_at.isoformat()
+    (row,) = _csv(client)
+    assert row["total_budget"] == "50000.75" and row["updated_at"] == item["updated_at"]

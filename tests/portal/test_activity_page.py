@@ -92,12 +92,22 @@ def test_related_activities_linked_when_held_here(client: Client, corpus: dict) 
     assert f'href="/en/activities/{corpus[KENYA].pk}/"' in back
 
 
-def test_similar_activities_same_place_theme_and_dates(client: Client, corpus: dict) -> None:
-    html = _html(client, corpus[KENYA])
-    similar = html.split('class="similar"')[1].split("</section>")[0]
+def test_similar_activities_load_into_the_page_and_stand_alone(
+    client: Client, corpus: dict
+) -> None:
+    activity = corpus[KENYA]
+    page = _html(client, activity)
+    url = f"/en/activities/{activity.pk}/similar/"
+    # The page asks htmx for them once shown; without JavaScript the link opens them.
+    assert f'hx-get="{url}" hx-trigger="load"' in page and f'<a href="{url}">' in page
+    fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in fragment and fragment.lstrip().startswith('<section class="similar"')
     # Freshwater (Kenya, TH02, 2024–2026) overlaps; Peru (LAC, 2019–2020) does not.
-    assert "Freshwater monitoring network" in similar and "Same country:" in similar
-    assert "Peru" not in similar and "Ozone" not in similar
+    assert "Freshwater monitoring network" in fragment and "Same country:" in fragment
+    assert "Peru" not in fragment and "Ozone" not in fragment
+    full = client.get(url).content.decode()
+    assert '<html lang="en"' in full and "Freshwater monitoring network" in full
+    assert client.get("/en/activities/999999/similar/").status_code == 404
 
 
 def test_similar_unit_explains_region_matches(hq_user: Any, corpus: dict) -> None:

@@ -35,6 +35,8 @@ def test_search_to_record_in_arabic_and_print(browser_page: Any, corpus: dict) -
     page.locator(".result-list h3 a").first.click()
     page.wait_for_url("**/en/activities/*/")
     assert page.locator("h1").inner_text() == "Climate adaptation training in Kenya"
+    # Similar activities arrive through htmx once the page is shown.
+    page.locator("#similar ul a", has_text="Freshwater monitoring network").wait_for()
 
     page.locator("#languages a[hreflang=ar]").click()
     page.wait_for_url("**/ar/activities/*/")

@@ -23,6 +23,7 @@ from bali.activities.actions import do_create_activity, do_update_activity
 from bali.activities.filters import ActivityFilters, parse_filters
 from bali.activities.models import Activity
 from bali.activities.paging import Paging, parse_paging, past_the_end_message
+from bali.activities.similar import similar_activities
 from bali.activities.stats import entry_counts
 from bali.activities.viewers import viewer
 from bali.api.api import activate_request_language
@@ -181,6 +182,33 @@ def get_activity(request: HttpRequest, activity_id: int) -> dict[str, Any]:
 def get_activity_by_iati_id(request: HttpRequest, iati_identifier: str) -> dict[str, Any]:
     activate_request_language(request)
     return _full(_get_or_404(_visible(request), iati_identifier=iati_identifier))
+
+
+@router.get(
+    "/{int:activity_id}/similar",
+    summary="Similar activities: same country or region, a BSP theme in common, overlapping dates",
+)
+def get_similar(request: HttpRequest, activity_id: int) -> dict[str, Any]:
+    activate_request_language(request)
+    activity = _get_or_404(Activity.objects.visible_to(viewer(request)), pk=activity_id)
+    found = similar_activities(activity, viewer(request))
+    names = shapes.Namer()
+    rows = {row.id: row for row in rows_for([item.activity for item in found])}
+    return {
+        "id": activity.pk,
+        "results": [
+            {
+                **shapes.summary(rows[item.activity.pk], names),
+                "shared": {
+                    "countries": item.countries,
+                    "regions": item.regions,
+                    "themes": item.themes,
+                },
+            }
+            for item in found
+            if item.activity.pk in rows
+        ],
+    }
 
 
 @router.get("/{int:activity_id}/history", summary="The recorded changes of one activity")

@@ -14,5 +14,6 @@ urlpatterns = [
     path("export.json", portal.export_json, name="export_json"),
     path("<int:activity_id>/", portal.activity_detail, name="detail"),
     path("<int:activity_id>/history/", views.activity_history, name="history"),
+    path("<int:activity_id>/similar/", portal.activity_similar, name="similar"),
     path("iati/<path:iati_identifier>/", portal.activity_by_iati_id, name="by_iati_id"),
 ]

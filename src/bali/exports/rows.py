@@ -9,13 +9,14 @@ records of the JSON export have one shape.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from decimal import Decimal
+from datetime import UTC, datetime
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import CharField, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Coalesce, NullIf
@@ -39,7 +40,7 @@ SCALAR_COLUMNS = (
     "gender_marker",
     "start_text",
     "end_text",
-    "total_budget",
+    "budget_text",
     "default_currency",
     "source",
     "source_publisher",
@@ -60,11 +61,11 @@ class ActivityRow:
     gender_marker: int | None
     start_date: str | None  # ISO dates, as text straight from the database
     end_date: str | None
-    total_budget: Decimal | None
+    total_budget: str | None  # decimal text, see `as_text`
     default_currency: str
     source: str
     source_publisher: str
-    updated_at: datetime | None
+    updated_at: str  # ISO 8601 in UTC
     reporting_org_ref: str
     reporting_org_names: dict[str, str]
     reporting_org_id: int | None
@@ -73,7 +74,7 @@ class ActivityRow:
     sectors: list[tuple[str, str, str | None]] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
     meas: list[str] = field(default_factory=list)
-    budget_by_currency: dict[str, Decimal] = field(default_factory=dict)
+    budget_by_currency: dict[str, str] = field(default_factory=dict)  # decimal text
 
 
 def as_text(column: str) -> Cast:
@@ -85,8 +86,54 @@ def as_text(column: str) -> Cast:
 
 def _scalars(queryset: QuerySet[Activity]) -> QuerySet[Any]:
     return queryset.annotate(
-        start_text=as_text("start_date"), end_text=as_text("end_date")
+        start_text=as_text("start_date"),
+        end_text=as_text("end_date"),
+        budget_text=as_text("total_budget"),
     ).values_list(*SCALAR_COLUMNS)
+
+
+def _fetch(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a (small) query as the database driver gives them.
+
+    The SQL is Django's; only the per-value converters are skipped: the columns read this way
+    are integers, text, or values cast to text on purpose (`as_text`)."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # Django knows without asking (e.g. `pk__in=[]`)
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _stream(queryset: QuerySet[Any], size: int) -> Iterator[tuple[Any, ...]]:
+    """`_fetch` for any number of rows: a server-side cursor on PostgreSQL, chunks on SQLite."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(size):
+            yield from rows
+
+
+def _json(value: Any) -> dict[str, str]:
+    if isinstance(value, str | bytes):
+        return json.loads(value) or {}
+    return value or {}
+
+
+def _moment(value: Any) -> str:
+    """A stored UTC timestamp as ISO 8601 (SQLite keeps it as naive text, PostgreSQL gives an
+    aware datetime)."""
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).isoformat()
+    if isinstance(value, str) and value:
+        # Django writes naive UTC as `str(datetime)`, which is `isoformat(" ")`.
+        return value.replace(" ", "T", 1) + "+00:00"
+    return ""
 
 
 def _row(values: Sequence[Any]) -> ActivityRow:
@@ -95,7 +142,7 @@ def _row(values: Sequence[Any]) -> ActivityRow:
     return ActivityRow(
         id=pk,
         iati_identifier=identifier,
-        title=title or {},
+        title=_json(title),
         status=status or "",
         activity_type=kind or "",
         gender_marker=gender,
@@ -105,17 +152,26 @@ def _row(values: Sequence[Any]) -> ActivityRow:
         default_currency=currency or "",
         source=source or "",
         source_publisher=publisher or "",
-        updated_at=updated,
+        updated_at=_moment(updated),
         reporting_org_ref="",
         reporting_org_names={},
         reporting_org_id=org_id,
     )
 
 
-def _group(rows: Iterable[tuple[Any, ...]]) -> dict[int, list[tuple[Any, ...]]]:
-    grouped: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    for activity_id, *rest in rows:
-        grouped[activity_id].append(tuple(rest))
+def _group(rows: Iterable[tuple[Any, ...]]) -> dict[int, list[Any]]:
+    """{activity id: [the rest of each row]}, rows keeping their order."""
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[row[0]].append(row[1:])
+    return grouped
+
+
+def _codes(rows: Iterable[tuple[Any, ...]]) -> dict[int, list[str]]:
+    """{activity id: [code]} for two-column rows (activity id, code)."""
+    grouped: dict[int, list[str]] = defaultdict(list)
+    for activity_id, code in rows:
+        grouped[activity_id].append(code)
     return grouped
 
 
@@ -131,20 +187,20 @@ def _of(queryset: QuerySet[Any], ids: list[int]) -> QuerySet[Any]:
     return queryset.extra(where=[f"{table}.activity_id IN ({listed})"])
 
 
-def _budget_totals(ids: list[int]) -> dict[int, dict[str, Decimal]]:
+def _budget_totals(ids: list[int]) -> dict[int, dict[str, str]]:
     """Budget sums per activity and currency (a budget without currency is in the default)."""
     currency = Coalesce(
         NullIf("currency", Value("")), "activity__default_currency", output_field=CharField()
     )
-    totals: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    totals: dict[int, dict[str, str]] = defaultdict(dict)
     rows = (
         _of(Budget.objects.all(), ids)
         .annotate(money=currency)
         .values_list("activity_id", "money")
-        .annotate(total=Sum("value"))
+        .annotate(total=Cast(Sum("value"), output_field=CharField()))
         .order_by("activity_id", "money")
     )
-    for activity_id, money, total in rows:
+    for activity_id, money, total in _fetch(rows):
         totals[activity_id][money or ""] = total
     return totals
 
@@ -180,29 +236,40 @@ def complete(rows: list[ActivityRow], orgs: Organisations | None = None) -> list
         return rows
     (orgs or Organisations()).fill(rows)
     countries = _group(
-        _of(RecipientCountry.objects.order_by("id"), ids).values_list(
-            "activity_id", "country_id", as_text("percentage")
+        _fetch(
+            _of(RecipientCountry.objects.order_by("id"), ids).values_list(
+                "activity_id", "country_id", as_text("percentage")
+            )
         )
     )
     sectors = _group(
-        _of(ActivitySector.objects.order_by("id"), ids).values_list(
-            "activity_id", "vocabulary", "code", as_text("percentage")
+        _fetch(
+            _of(ActivitySector.objects.order_by("id"), ids).values_list(
+                "activity_id", "vocabulary", "code", as_text("percentage")
+            )
         )
     )
-    themes = _group(
-        _of(ActivityTheme.objects.order_by("theme_id"), ids).values_list("activity_id", "theme_id")
+    themes = _codes(
+        _fetch(
+            _of(ActivityTheme.objects.order_by("theme_id"), ids).values_list(
+                "activity_id", "theme_id"
+            )
+        )
     )
-    meas = _group(
-        _of(Activity.meas.through.objects.order_by("mea_id"), ids).values_list(
-            "activity_id", "mea_id"
+    meas = _codes(
+        _fetch(
+            _of(Activity.meas.through.objects.order_by("mea_id"), ids).values_list(
+                "activity_id", "mea_id"
+            )
         )
     )
     budgets = _budget_totals(ids)
+    none: list[Any] = []  # shared by the rows without any: rows are read, never changed
     for row in rows:
-        row.countries = [(code, pct) for code, pct in countries.get(row.id, [])]
-        row.sectors = [(vocabulary, code, pct) for vocabulary, code, pct in sectors.get(row.id, [])]
-        row.themes = [code for (code,) in themes.get(row.id, [])]
-        row.meas = [code for (code,) in meas.get(row.id, [])]
+        row.countries = countries.get(row.id, none)
+        row.sectors = sectors.get(row.id, none)
+        row.themes = themes.get(row.id, none)
+        row.meas = meas.get(row.id, none)
         row.budget_by_currency = budgets.get(row.id, {})
     return rows
 
@@ -211,7 +278,7 @@ def iter_rows(queryset: QuerySet[Activity], batch_size: int = BATCH_SIZE) -> Ite
     """Every activity of the queryset, in its order, with constant memory."""
     batch: list[ActivityRow] = []
     orgs = Organisations()
-    for values in _scalars(queryset).iterator(chunk_size=batch_size):
+    for values in _stream(_scalars(queryset), batch_size):
         batch.append(_row(values))
         if len(batch) >= batch_size:
             yield from complete(batch, orgs)
@@ -223,5 +290,6 @@ def iter_rows(queryset: QuerySet[Activity], batch_size: int = BATCH_SIZE) -> Ite
 def rows_for(activities: Sequence[Activity]) -> list[ActivityRow]:
     """Rows for one page of activities (as `search()` returns them), in the same order."""
     ids = [activity.pk for activity in activities]
-    by_id = {values[0]: _row(values) for values in _scalars(Activity.objects.filter(pk__in=ids))}
+    scalars = _scalars(Activity.objects.filter(pk__in=ids))
+    by_id = {values[0]: _row(values) for values in _fetch(scalars)}
     return complete([by_id[pk] for pk in ids if pk in by_id])

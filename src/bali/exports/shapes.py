@@ -46,44 +46,68 @@ class Namer:
     """
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[str, Any], str] = {}
         self.lang = active_iso_language()
         marker = 987654321
         self._detail = reverse("activities:detail", args=[marker]).replace(str(marker), "{}")
+        self._status: dict[str, str] = {}
+        self._country: dict[str, str] = {}
+        self._region: dict[str, str] = {}
+        self._theme: dict[str, str] = {}
+        self._mea: dict[str, str] = {}
+        self._sector: dict[tuple[str, str], str] = {}
+        self._choice: dict[tuple[str, Any], str] = {}
 
-    def _get(self, kind: str, key: Any, compute: Any) -> str:
-        try:
-            return self._cache[(kind, key)]
-        except KeyError:
-            value = self._cache[(kind, key)] = compute()
-            return value
-
+    # One dict per kind and no closure per call: these run for every cell of an export.
     def status(self, code: str) -> str:
-        return self._get("status", code, lambda: lookups.code_name("ActivityStatus", code))
+        found = self._status.get(code)
+        if found is None:
+            found = self._status[code] = lookups.code_name("ActivityStatus", code)
+        return found
 
     def country(self, code: str) -> str:
-        return self._get("country", code, lambda: lookups.country_name(code))
+        found = self._country.get(code)
+        if found is None:
+            found = self._country[code] = lookups.country_name(code)
+        return found
 
     def region(self, code: str) -> str:
-        return self._get("region", code, lambda: lookups.region_name(code))
+        found = self._region.get(code)
+        if found is None:
+            found = self._region[code] = lookups.region_name(code)
+        return found
 
     def theme(self, code: str) -> str:
-        return self._get("theme", code, lambda: lookups.theme_name(code))
+        found = self._theme.get(code)
+        if found is None:
+            found = self._theme[code] = lookups.theme_name(code)
+        return found
 
     def mea(self, code: str) -> str:
-        return self._get("mea", code, lambda: lookups.mea_name(code))
+        found = self._mea.get(code)
+        if found is None:
+            found = self._mea[code] = lookups.mea_name(code)
+        return found
 
     def sector(self, vocabulary: str, code: str) -> str:
-        return self._get("sector", (vocabulary, code), lambda: sector_name(vocabulary, code))
+        found = self._sector.get((vocabulary, code))
+        if found is None:
+            found = self._sector[(vocabulary, code)] = sector_name(vocabulary, code)
+        return found
+
+    def _choice_name(self, kind: str, choices: Any, code: Any) -> str:
+        found = self._choice.get((kind, code))
+        if found is None:
+            found = self._choice[(kind, code)] = choice_name(choices, code)
+        return found
 
     def activity_type(self, code: str) -> str:
-        return self._get("type", code, lambda: choice_name(ActivityType, code))
+        return self._choice_name("type", ActivityType, code)
 
     def gender(self, code: int | None) -> str:
-        return self._get("gender", code, lambda: choice_name(GenderMarker, code))
+        return self._choice_name("gender", GenderMarker, code)
 
     def source(self, code: str) -> str:
-        return self._get("source", code, lambda: choice_name(Source, code))
+        return self._choice_name("source", Source, code)
 
     def text(self, texts: dict[str, str] | None) -> str:
         """`bali.core.i18n.localized` in the language of this list: the language, else English,
@@ -149,14 +173,14 @@ def summary(row: ActivityRow, names: Namer | None = None) -> dict[str, Any]:
         "gender_marker": None if gender is None else {"code": gender, "name": names.gender(gender)},
         "start_date": plain(row.start_date),
         "end_date": plain(row.end_date),
-        "total_budget": decimal_str(row.total_budget),
+        "total_budget": number(row.total_budget),
         "default_currency": row.default_currency,
         "budget_by_currency": {
-            currency: decimal_str(total) for currency, total in row.budget_by_currency.items()
+            currency: number(total) for currency, total in row.budget_by_currency.items()
         },
         "source": row.source,
         "source_publisher": row.source_publisher,
-        "updated_at": plain(row.updated_at),
+        "updated_at": row.updated_at,
         "url": f"/api/v1/activities/{row.id}",
         "html_url": names.detail_path(row.id),
     }
@@ -249,13 +273,13 @@ def activity_cells(row: ActivityRow, names: Namer, base_url: str) -> list[Any]:
         _joined([names.mea(code) for code in row.meas]),
         gender,
         names.gender(row.gender_marker) if gender else "",
-        decimal_str(row.total_budget) or "",
+        number(row.total_budget) or "",
         row.default_currency,
-        _joined([f"{cur} {decimal_str(total)}" for cur, total in row.budget_by_currency.items()]),
+        _joined([f"{cur} {number(total)}" for cur, total in row.budget_by_currency.items()]),
         row.source,
         names.source(row.source),
         safe_text(row.source_publisher),
-        plain(row.updated_at) or "",
+        row.updated_at,
         f"{base_url}{names.detail_path(row.id)}",
     ]
 

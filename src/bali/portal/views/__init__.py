@@ -5,7 +5,7 @@ search service or a read-side module of `bali.activities`, and render. Bad input
 500: `common.bad_request` renders a translated 400 page listing what was wrong.
 """
 
-from bali.portal.views.activity import activity_by_iati_id, activity_detail
+from bali.portal.views.activity import activity_by_iati_id, activity_detail, activity_similar
 from bali.portal.views.errors import healthz, page_not_found, permission_denied, server_error
 from bali.portal.views.exports import export_csv, export_json
 from bali.portal.views.home import home
@@ -15,6 +15,7 @@ from bali.portal.views.search import search_page
 __all__ = [
     "activity_by_iati_id",
     "activity_detail",
+    "activity_similar",
     "countries",
     "country_detail",
     "export_csv",

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from bali.activities import snapshot
@@ -63,9 +64,22 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
             "transaction_totals": totals_by_currency(transactions, currency, by_type=True),
             "related": related_activities(activity, viewer(request)),
             "referring": referring_activities(activity, viewer(request)),
-            "similar": similar_activities(activity, viewer(request)),
         },
     )
+
+
+def activity_similar(request: HttpRequest, activity_id: int) -> HttpResponse:
+    """Similar activities of one activity: loaded into the activity page by htmx once the page
+    is shown (so the page itself stays fast), or a page of its own without JavaScript."""
+    activity = _visible(request).filter(pk=activity_id).first()
+    if activity is None:
+        return not_found(request, _("There is no public activity with this number."))
+    partial = request.headers.get("HX-Request") == "true"
+    template = "portal/activity/_similar.html" if partial else "portal/activity/similar.html"
+    similar = similar_activities(activity, viewer(request))
+    response = render(request, template, {"activity": activity, "similar": similar})
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def activity_by_iati_id(request: HttpRequest, iati_identifier: str) -> HttpResponse:
