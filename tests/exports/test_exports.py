@@ -192,3 +192,12 @@ def test_decimals_and_timestamps_read_as_stored(client: Client, hq_user: Any) ->
     assert item["updated_at"] == stored.updated_at.isoformat()
     (row,) = _csv(client)
     assert row["total_budget"] == "50000.75" and row["updated_at"] == item["updated_at"]
+
+
+def test_relevance_order_of_a_text_search_matches_the_api(client: Client, corpus: dict) -> None:
+    rows = _csv(client, "?q=climate")
+    api = client.get("/api/v1/activities?q=climate").json()
+    assert len(rows) == 2
+    assert [r["id"] for r in rows] == [str(item["id"]) for item in api["results"]]
+    response = client.get("/en/activities/export.json?q=climate")
+    assert json.loads(b"".join(response.streaming_content))["count"] == 2
