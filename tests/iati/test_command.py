@@ -171,3 +171,32 @@ def test_export_command_writes_a_valid_file(
     with pytest.raises(CommandError) as caught:
         call_command("export_iati", "-o", str(output), "--country", "XX")
     assert caught.value.returncode == 2 and "--country" in str(caught.value)
+
+
+def test_a_stopped_run_is_carried_out_again_with_run(write_xml: Callable[..., Path]) -> None:
+    path = write_xml(activity_xml(ONE))
+    run = ImportRun.objects.create(
+        origin="command", label=str(path), sources=[str(path)], status="crashed"
+    )
+    code, _out, _err = _import("--run", str(run.pk))
+    run.refresh_from_db()
+    assert code == 0 and (run.status, run.created) == ("finished", 1)
+    with pytest.raises(CommandError) as caught:
+        call_command("import_iati", "--run", "999999")
+    assert caught.value.returncode == 2
+
+
+def test_progress_bar_line() -> None:
+    from bali.iati.progress import TerminalProgress
+    from bali.iati.service import ImportReport
+    from bali.iati.sources import Source
+
+    stream = io.StringIO()
+    bar = TerminalProgress(stream, total_bytes=1000)
+    bar.file_started(0, 3, Source(label="/data/publisher.xml"))
+    report = ImportReport()
+    report.totals.activities = 1234
+    bar.draw(report.totals.activities, 500, force=True)
+    line = stream.getvalue()
+    assert line.startswith("\r[##########----------]")
+    assert "files 0/3" in line and "1234 activities" in line and "publisher.xml" in line

@@ -196,7 +196,7 @@ def child_values(data: dict[str, Any]) -> dict[type[models.Model], list[dict[str
         ("related_activities", RelatedActivity),
     ):
         if key in data:
-            rows[model] = [dict(item) for item in data[key]]
+            rows[model] = list(data[key])  # the items are read, never changed
     if "transactions" in data:
         rows[Transaction] = [_transaction_values(item) for item in data["transactions"]]
     if {"themes", "sectors", "policy_markers"} & data.keys():

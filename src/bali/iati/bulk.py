@@ -13,16 +13,26 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.db import connection, models
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+_STRING = json.encoder.encode_basestring  # the C implementation when available
+
 
 def _json(value: Any) -> str:
+    """JSON text as Django stores it; {language: text} dicts (most values) without the
+    general encoder, which costs more than the rest of the row."""
     if not value:
         return "[]" if isinstance(value, list) else "{}"
-    return json.dumps(value, ensure_ascii=False)
+    if type(value) is dict:
+        try:
+            return "{" + ", ".join(f"{_STRING(k)}: {_STRING(v)}" for k, v in value.items()) + "}"
+        except TypeError:  # a value that is not text
+            pass
+    return _ENCODER.encode(value)
 
 
 def _decimal(value: Any) -> str | None:
@@ -37,6 +47,7 @@ def _date(value: Any) -> str | None:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
+@lru_cache(maxsize=1024)  # a batch shares one `now`, and publishers' timestamps repeat
 def _datetime(value: datetime | None) -> Any:
     return connection.ops.adapt_datetimefield_value(value)
 
@@ -60,9 +71,9 @@ def _adapter(field: models.Field) -> Callable[[Any], Any]:
 class Table:
     """The columns of one model (all but the primary key) and a fast row builder for them.
 
-    `row(values, **fixed)` returns a tuple in column order from a dict of field values (absent
-    keys take the field default); the builder is generated once per model, because it runs for
-    every child row of every imported activity.
+    `row(values, pk=None)` returns a tuple in column order from a dict of field values (absent
+    keys take the field default; `pk`, when given, is the `activity_id`); the builder is
+    generated once per model, because it runs for every child row of every imported activity.
     """
 
     def __init__(self, model: type[models.Model]) -> None:
@@ -81,10 +92,16 @@ class Table:
             getter = f"get({field.attname!r}, d{index})"
             if isinstance(default, (dict, list)):  # a fresh copy is not needed: only dumped
                 getter = f"get({field.attname!r}) or d{index}"
+            if field.attname == "activity_id":
+                getter = f"(pk if pk is not None else {getter})"
             parts.append(getter if adapt is _same else f"a{index}({getter})")
-        source = "def row(values):\n    get = values.get\n    return (" + ", ".join(parts) + ",)\n"
+        source = (
+            "def row(values, pk=None):\n    get = values.get\n    return ("
+            + ", ".join(parts)
+            + ",)\n"
+        )
         exec(source, namespace)
-        self.row: Callable[[dict[str, Any]], tuple[Any, ...]] = namespace["row"]
+        self.row: Callable[..., tuple[Any, ...]] = namespace["row"]
 
 
 @cache

@@ -132,7 +132,7 @@ class CodeTable:
         return code, MAPPED_CODE
 
 
-_TABLES: dict[str, CodeTable] = {}
+_TABLES: dict[str, CodeTable] = {}  # read directly on hot paths (xmltext.code)
 
 
 def table(name: str) -> CodeTable:

@@ -24,7 +24,7 @@ from bali.activities.signals import activities_changed
 from bali.activities.writes import derive_fields, gender_marker_from
 from bali.core.i18n import localized
 from bali.iati import rows
-from bali.iati.issues import Issue
+from bali.iati.issues import WARNING, Issue
 from bali.iati.orgs import OrganisationCache
 from bali.iati.parser import FileInfo, Pending
 from bali.iati.reader import read_activity
@@ -92,6 +92,24 @@ class Stored:
 
 
 @dataclass
+class Plan:
+    result: BatchResult
+    to_read: list[tuple[Pending, Stored | None]] = field(default_factory=list)
+
+
+def read_pending(pending: Pending, lang: str) -> tuple[dict[str, Any] | None, list[Issue]]:
+    """Activity data of a pending element, and the issues found while reading it. A reader bug
+    costs one activity (an error), never the run."""
+    before = len(pending.issues.issues)
+    try:
+        data = read_activity(pending.element, ReadState(lang, pending.issues))
+    except Exception as exc:
+        pending.issues.error(pending.element, UNREADABLE, reason=f"{type(exc).__name__}: {exc}")
+        data = None
+    return data, pending.issues.issues[before:]
+
+
+@dataclass
 class ToWrite:
     pending: Pending
     data: dict[str, Any]
@@ -110,15 +128,16 @@ def _stored_state(identifiers: list[str]) -> dict[str, Stored]:
 
 
 def _is_unchanged(pending: Pending, stored: Stored) -> bool:
+    """Not newer than the stored record by its timestamp, or the very same element."""
     if pending.duplicate:
         return False
-    if stored.digest and stored.digest == pending.digest:
-        return True
-    return (
+    if (
         stored.timestamp is not None
         and pending.timestamp is not None
         and stored.timestamp >= pending.timestamp
-    )
+    ):
+        return True
+    return bool(stored.digest) and stored.digest == pending.digest()
 
 
 class Importer:
@@ -151,42 +170,54 @@ class Importer:
                 kept.append(pending)
         return kept
 
-    def _read(self, pending: Pending, file: FileInfo, result: BatchResult) -> dict[str, Any] | None:
-        before = len(pending.issues.issues)
-        try:
-            data = read_activity(pending.element, ReadState(file.lang, pending.issues))
-        except Exception as exc:  # a reader bug must cost one activity, not the run
-            pending.issues.error(pending.element, UNREADABLE, reason=f"{type(exc).__name__}: {exc}")
-            data = None
-        result.issues.extend(pending.issues.issues[before:])
-        return data
-
-    def import_batch(self, batch: list[Pending], file: FileInfo, origin: Provenance) -> BatchResult:
-        result = BatchResult()
+    def plan(self, batch: list[Pending]) -> Plan:
+        """Decide, from the stored records, which activities of the batch must be read and
+        written; the others are counted as unchanged or skipped."""
+        plan = Plan(BatchResult())
+        result = plan.result
         pendings = self._latest(batch, result)
         stored = _stored_state([p.identifier for p in pendings])
-        to_write: list[ToWrite] = []
         for pending in pendings:
             state = stored.get(pending.identifier)
             if state is not None and state.source == "local":
-                pending.issues.warn(pending.element, LOCAL_KEPT)
-                result.issues.append(pending.issues.issues[-1])
+                issue = Issue(
+                    WARNING, pending.issues.file, pending.line, pending.identifier, LOCAL_KEPT
+                )
+                result.issues.append(issue)
                 result.skipped += 1
             elif state is not None and _is_unchanged(pending, state):
                 result.unchanged += 1
             else:
-                data = self._read(pending, file, result)
-                if data is None:
-                    result.skipped += 1
-                else:
-                    to_write.append(ToWrite(pending, data, state))
+                plan.to_read.append((pending, state))
+        return plan
+
+    def finish(
+        self, plan: Plan, datas: list[dict[str, Any] | None], file: FileInfo, origin: Provenance
+    ) -> BatchResult:
+        """Write what was read (`datas` in the order of `plan.to_read`; None: unreadable)."""
+        result = plan.result
+        to_write = []
+        for (pending, state), data in zip(plan.to_read, datas, strict=True):
+            if data is None:
+                result.skipped += 1
+            else:
+                to_write.append(ToWrite(pending, data, state))
         if self.dry_run:
             result.would_create = sum(1 for item in to_write if item.stored is None)
             result.would_update = len(to_write) - result.would_create
-            return result
-        if to_write:
+        elif to_write:
             self._write(to_write, file, origin, result)
         return result
+
+    def import_batch(self, batch: list[Pending], file: FileInfo, origin: Provenance) -> BatchResult:
+        """Plan, read and write one batch in this process."""
+        plan = self.plan(batch)
+        datas = []
+        for pending, _state in plan.to_read:
+            data, issues = read_pending(pending, file.lang)
+            plan.result.issues.extend(issues)
+            datas.append(data)
+        return self.finish(plan, datas, file, origin)
 
     def _write(
         self, items: list[ToWrite], file: FileInfo, origin: Provenance, result: BatchResult
@@ -230,7 +261,8 @@ class Importer:
             source_publisher=publisher[:150],
             source_file=origin.source_file[:1000],
             source_timestamp=item.pending.timestamp,
-            source_digest=item.pending.digest,
+            # Only needed where timestamps cannot tell (see `_is_unchanged`).
+            source_digest=item.pending.digest() if item.pending.timestamp is None else "",
             imported_at=now,
             iati_version=file.version,
             visibility="public",

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop
 from bali.iati import reader_finance
 from bali.iati.xmltext import (
     BALI,
+    BALI_NS,
     INFERRED,
     XML_LANG,
     ReadState,
@@ -286,9 +287,10 @@ def read_activity(element: Any, state: ReadState) -> dict[str, Any]:
         data["hierarchy"], problem = read_int(hierarchy)
         if problem:
             state.issues.warn(element, problem, value=hierarchy, repaired=data["hierarchy"])
+    ours = state.ours = BALI_NS in element.nsmap.values()  # written by our exporter
     for child in element:
         tag = child.tag
-        if not isinstance(tag, str) or child.get(INFERRED) == "*":
+        if not isinstance(tag, str) or (ours and child.get(INFERRED) == "*"):
             continue  # comments, processing instructions, elements our exporter made up
         handler = HANDLERS.get(tag)
         if handler is not None:

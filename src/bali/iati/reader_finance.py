@@ -47,12 +47,12 @@ def _first(element: Any, tag: str) -> Any | None:
     return None
 
 
-def _firsts(element: Any) -> dict[str, Any]:
+def _firsts(element: Any, ours: bool) -> dict[str, Any]:
     """The first child of each tag, in one pass (transactions are read by the million)."""
     found: dict[str, Any] = {}
     for child in element:
         tag = child.tag
-        if tag not in found and isinstance(tag, str) and child.get(INFERRED) != "*":
+        if tag not in found and isinstance(tag, str) and not (ours and child.get(INFERRED) == "*"):
             found[tag] = child
     return found
 
@@ -85,7 +85,7 @@ def _money(
 
 
 def _budget(el: Any, data: dict[str, Any], state: ReadState) -> None:
-    firsts = _firsts(el)
+    firsts = _firsts(el, state.ours)
     start_el, end_el = firsts.get("period-start"), firsts.get("period-end")
     start, end = date_attr(start_el, state), date_attr(end_el, state)
     made_up = _made_up(start_el, "iso-date") or _made_up(end_el, "iso-date")
@@ -129,7 +129,7 @@ def _transaction_type(el: Any, type_el: Any | None, state: ReadState) -> str:
 
 
 def _transaction(el: Any, data: dict[str, Any], state: ReadState) -> None:
-    firsts = _firsts(el)
+    firsts = _firsts(el, state.ours)
     kind = _transaction_type(el, firsts.get("transaction-type"), state)
     if not kind:
         state.issues.warn(el, NO_TYPE)

@@ -98,12 +98,9 @@ def replace_children(written: Sequence[tuple[int, dict[str, Any]]], fresh: list[
     meas: list[tuple[Any, ...]] = []
     results: list[tuple[int, list[dict[str, Any]]]] = []
     for pk, data in written:
-        for model, items in child_values(data).items():  # fresh dicts: set the key in place
+        for model, items in child_values(data).items():
             row = bulk.table(model).row
-            model_rows = per_model[model]
-            for values in items:
-                values["activity_id"] = pk
-                model_rows.append(row(values))
+            per_model[model].extend([row(values, pk) for values in items])
         meas.extend(
             bulk.table(MEAS).row({"activity_id": pk, "mea_id": code})
             for code in sorted(set(data.get("meas") or []))

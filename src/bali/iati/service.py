@@ -138,18 +138,18 @@ class ImportService:
                 listener.issues(issues)
 
     def _read_file(self, source: Source, file_report: FileReport) -> None:
+        origin = Provenance(
+            source_file=source.label,
+            version="",
+            publisher=self.options.publisher,
+            actor_id=self.options.actor_id,
+            actor_label=self.options.actor_label,
+        )
         with open_source(source, _limit_for(source, self.options)) as (stream, counter):
             parsed = ActivityStream(stream, source.label, self.options.batch_size)
-            origin = Provenance(
-                source_file=source.label,
-                version="",
-                publisher=self.options.publisher,
-                actor_id=self.options.actor_id,
-                actor_label=self.options.actor_label,
-            )
             try:
                 for batch in parsed.batches():
-                    file_report.version = origin.version = parsed.info.version
+                    file_report.version = parsed.info.version
                     self._issues(file_report, parsed.info.issues)
                     parsed.info.issues = []
                     result = self.importer.import_batch(batch, parsed.info, origin)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.utils.translation import gettext_noop
 
@@ -43,6 +44,7 @@ def _make_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
+@lru_cache(maxsize=8192)  # the same dates come back in every budget and transaction
 def read_date(text: str | None) -> tuple[date | None, Problem]:
     """`YYYY-MM-DD`; repaired: one-digit parts, a time part, `/` or `.` separators,
     `YYYYMMDD`, `DD/MM/YYYY` (day first, as most publishers outside the US write it) and
@@ -71,6 +73,7 @@ def read_date(text: str | None) -> tuple[date | None, Problem]:
     return value, REPAIRED_DATE
 
 
+@lru_cache(maxsize=1024)  # publishers often stamp a whole file with one time
 def read_timestamp(text: str | None) -> tuple[datetime | None, Problem]:
     """An xsd:dateTime (`2019-09-15T22:14:11.93+00:00`, `Z`, or no zone = UTC); a plain date is
     read as midnight UTC."""
@@ -105,6 +108,7 @@ def _normalise_separators(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=8192)
 def read_decimal(text: str | None) -> tuple[Decimal | None, Problem]:
     """A number; repaired: decimal commas, thousands separators, spaces, currency signs."""
     if text is None:

@@ -18,6 +18,7 @@ from typing import Any
 from django.utils.translation import gettext_noop
 
 from bali.iati import codes, values
+from bali.iati.codes import _TABLES
 from bali.iati.issues import ActivityIssues
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -42,6 +43,7 @@ class ReadState:
     lang: str
     issues: ActivityIssues
     default_lang_used: bool = False
+    ours: bool = False  # written by our exporter: `bali:inferred` marks are honoured
 
 
 @lru_cache(maxsize=512)
@@ -61,17 +63,22 @@ def element_text(element: Any) -> str:
 
 def texts(element: Any, state: ReadState) -> dict[str, str]:
     """{language: text} from narratives, or from the element's own text (1.x)."""
-    own_lang = language(element.get(XML_LANG))
+    raw = element.get(XML_LANG)
+    own_lang = language(raw) if raw else ""
     result: dict[str, str] = {}
     found = False
     for child in element:
         if child.tag != "narrative":
             continue
         found = True
-        text = element_text(child)
-        if text:
-            lang = language(child.get(XML_LANG)) or own_lang or state.lang
-            _add_text(result, lang, text, state)
+        text = child.text if not len(child) else element_text(child)
+        if text and (text := text.strip()):
+            raw = child.get(XML_LANG)
+            lang = (language(raw) if raw else "") or own_lang or state.lang
+            if not lang or lang in result:
+                _add_text(result, lang, text, state)
+            else:
+                result[lang] = text
     if not found:
         text = (element.text or "").strip() if not len(element) else _own_text(element)
         if text:
@@ -117,10 +124,11 @@ def code(element: Any, codelist: str, state: ReadState, *names: str, what: str =
     """The 2.x code of the first attribute present among `names` (default `code`, then `ref`,
     which 1.0 pilot files use); a mapped or unknown code gives a warning."""
     raw = None
+    table = _TABLES.get(codelist) or codes.table(codelist)
     for name in names or ("code", "ref"):
         raw = element.get(name)
         if raw:
-            if raw in codes.table(codelist).codes:
+            if raw in table.codes:
                 return raw  # the common case, kept fast: a clean 2.x code
             if raw.strip():
                 break
@@ -147,7 +155,7 @@ def date_attr(
 ) -> date | None:
     """A date from an attribute, else (with `text`) from the element's text (some 1.x files).
     None when our exporter marked the attribute as inferred."""
-    if element is None or name in inferred(element):
+    if element is None or (state.ours and name in inferred(element)):
         return None
     raw = element.get(name)
     if (raw is None or not raw.strip()) and text:

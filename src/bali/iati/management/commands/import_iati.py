@@ -125,7 +125,9 @@ class Command(BaseCommand):
     def _handle_run(self, options: dict[str, Any]) -> ImportReport:
         run = ImportRun.objects.filter(pk=options["run"]).first()
         if run is None:
-            raise CommandError(_("There is no import run %(id)s.") % {"id": options["run"]}, 2)
+            raise CommandError(
+                _("There is no import run %(id)s.") % {"id": options["run"]}, returncode=2
+            )
         if run.status == RunStatus.RUNNING and run.pid and _alive(run.pid):
             raise CommandError(_("Import run %(id)s is running.") % {"id": run.pk}, returncode=2)
         try:
