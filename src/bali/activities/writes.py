@@ -297,7 +297,7 @@ def write_activity(activity: Activity, data: dict[str, Any]) -> Activity:
 
 def refresh_derived(activity: Activity) -> None:
     """Recompute derived columns and themes from the stored record (after admin inline edits)."""
-    budgets = list(activity.budgets.values("value"))
+    budgets: list[dict[str, Any]] = [dict(row) for row in activity.budgets.values("value")]
     derive_fields(activity, budgets)
     Activity.objects.filter(pk=activity.pk).update(
         start_date=activity.start_date,

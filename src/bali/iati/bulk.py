@@ -78,10 +78,10 @@ class Table:
 
     def __init__(self, model: type[models.Model]) -> None:
         self.model = model
-        self.name = model._meta.db_table
+        self.name = str(model._meta.db_table)
         fields = [f for f in model._meta.concrete_fields if not f.primary_key]
         self.attnames = [f.attname for f in fields]
-        self.columns = [f.column for f in fields]
+        self.columns = [str(f.column) for f in fields]
         namespace: dict[str, Any] = {}
         parts = []
         for index, field in enumerate(fields):
@@ -152,7 +152,9 @@ def update_rows(
         return
     meta = model._meta
     quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(meta.get_field(a).column)} = %s" for a in attnames)
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    fields = {f.attname: str(f.column) for f in meta.concrete_fields}
+    assignments = ", ".join(f"{quote(fields[a])} = %s" for a in attnames)
+    primary = quote(str(meta.pk.column)) if meta.pk is not None else "id"
+    sql = f"UPDATE {quote(str(meta.db_table))} SET {assignments} WHERE {primary} = %s"
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)

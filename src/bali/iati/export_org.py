@@ -42,7 +42,7 @@ def _budgets_by_year(org: Organisation) -> dict[tuple[int, str], Decimal]:
     ).values_list("period_start", "currency", "activity__default_currency", "value")
     for start, currency, default, value in rows:
         code = currency or default
-        if code:
+        if code and start is not None:
             totals[(start.year, code)] += value
     return totals
 

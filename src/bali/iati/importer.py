@@ -120,10 +120,11 @@ def _stored_state(identifiers: list[str]) -> dict[str, Stored]:
     found: dict[str, Stored] = {}
     for start in range(0, len(identifiers), 900):
         chunk = identifiers[start : start + 900]
-        for identifier, *state in Activity.objects.filter(iati_identifier__in=chunk).values_list(
+        rows = Activity.objects.filter(iati_identifier__in=chunk).values_list(
             "iati_identifier", "pk", "source", "source_timestamp", "source_digest", "version"
-        ):
-            found[identifier] = Stored(*state)
+        )
+        for identifier, pk, source, timestamp, digest, version in rows:
+            found[identifier] = Stored(pk, source, timestamp, digest, version)
     return found
 
 

@@ -3,6 +3,8 @@ progress while it works; without JavaScript the page refreshes itself)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -14,7 +16,7 @@ from bali.iati import actions
 from bali.iati.forms import UploadForm
 from bali.iati.models import MESSAGE_LIMIT, ImportRun
 
-STALLED_AFTER = timezone.timedelta(minutes=10)
+STALLED_AFTER = timedelta(minutes=10)
 MESSAGES_PER_PAGE = 100
 
 
