@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tests.iati.conftest import activity_xml
 
 from bali.activities import snapshot
@@ -16,6 +18,7 @@ from bali.activities.models import Activity
 from bali.iati.service import ImportReport
 
 pytestmark = pytest.mark.django_db
+XML_LANG_ATTR = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def _data(identifier: str) -> dict:
@@ -297,3 +300,58 @@ def test_text_without_any_language_is_english_with_a_warning(
     report = run_import(activity_xml(body))
     assert _data("XM-NOLANG")["title"] == {"en": "Hello"}
     assert any("read as English" in text for text in _messages(report))
+
+
+XML_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff"),
+    max_size=30,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(values=st.lists(XML_TEXT, min_size=12, max_size=12))
+def test_reader_never_fails_whatever_the_values(values: list[str]) -> None:
+    """Any text in the places publishers get wrong gives data or warnings, never an exception."""
+    from lxml import etree
+
+    from bali.iati.issues import ActivityIssues
+    from bali.iati.reader import read_activity
+    from bali.iati.xmltext import ReadState
+
+    element = etree.Element("iati-activity")
+    (
+        date,
+        value,
+        currency,
+        role,
+        kind,
+        country,
+        percentage,
+        vocabulary,
+        significance,
+        lang,
+        hierarchy,
+        text,
+    ) = values
+    element.set("hierarchy", hierarchy)
+    element.set("default-currency", currency)
+    etree.SubElement(element, "activity-date", {"type": kind, "iso-date": date})
+    org = etree.SubElement(element, "participating-org", {"role": role, "type": kind})
+    etree.SubElement(org, "narrative", {XML_LANG_ATTR: lang}).text = text
+    etree.SubElement(element, "recipient-country", {"code": country, "percentage": percentage})
+    etree.SubElement(element, "sector", {"vocabulary": vocabulary, "code": text})
+    etree.SubElement(element, "policy-marker", {"code": kind, "significance": significance})
+    transaction = etree.SubElement(element, "transaction")
+    etree.SubElement(transaction, "transaction-type", {"code": kind})
+    etree.SubElement(transaction, "transaction-date", {"iso-date": date})
+    etree.SubElement(transaction, "value", {"currency": currency, "value-date": date}).text = value
+    budget = etree.SubElement(element, "budget", {"type": kind})
+    etree.SubElement(budget, "period-start", {"iso-date": date})
+    etree.SubElement(budget, "period-end", {"iso-date": date})
+    etree.SubElement(budget, "value").text = value
+    issues = ActivityIssues("f.xml")
+    data = read_activity(element, ReadState("", issues))
+    assert isinstance(data["title"], dict)
+    assert all(isinstance(issue.text(), str) for issue in issues.issues)
