@@ -106,10 +106,14 @@ def upload_dir(tmp_path: Path, settings: Any) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _forget_search_state() -> Iterator[None]:
-    """These tests write and roll back many activities; the search engine keeps a process-level
-    index, so leave none of it behind for the tests that follow."""
+def _leave_no_process_state() -> Iterator[None]:
+    """These tests write and roll back many activities, and ask the API for other languages:
+    leave neither the search engine's process-level index nor an active language behind for
+    the tests that follow."""
     yield
+    from django.utils import translation
+
+    translation.deactivate()
     try:
         from bali.search import engine
     except ImportError:  # the engine has no process state to forget
