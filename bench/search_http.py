@@ -3,6 +3,7 @@ export throughput, and the memory of the server's worker processes."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import statistics
 import threading
@@ -143,19 +144,24 @@ def export(
     """Stream an export to nowhere, counting rows, with the workers' memory watched."""
     request = urllib.request.Request(base + path, headers={"Accept-Language": "en"})
     rows = size = 0
+    status, error = 0, None
     with MemoryWatch(master) as watch:
         started = time.perf_counter()
-        with urllib.request.urlopen(request, timeout=3600) as response:
-            status = response.status
-            while chunk := response.read(1 << 20):
-                size += len(chunk)
-                rows += chunk.count(b"\n")
-                if progress:
-                    progress(rows)
+        try:
+            with urllib.request.urlopen(request, timeout=3600) as response:
+                status = response.status
+                while chunk := response.read(1 << 20):
+                    size += len(chunk)
+                    rows += chunk.count(b"\n")
+                    if progress:
+                        progress(rows)
+        except (OSError, http.client.HTTPException) as exc:  # e.g. the worker was killed
+            error = f"{type(exc).__name__} after {rows} lines"
         seconds = time.perf_counter() - started
     return {
         "path": path,
         "status": status,
+        "error": error,
         "seconds": round(seconds, 1),
         "lines": rows,
         "megabytes": round(size / 1e6, 1),

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from bali.accounts.models import User
 from bali.activities.actions import do_create_activity, do_delete_activity, do_update_activity
 from bali.activities.filters import ActivityFilters
-from bali.activities.models import Activity
+from bali.activities.models import Activity, RecipientCountry
 from bali.organisations.models import Organisation
 from bali.search import engine, facet_snapshot, indexer
 from bali.search.backends import get_backend
@@ -210,3 +210,29 @@ def test_a_snapshot_of_another_history_is_not_used(
     Activity.objects.filter(pk=first.pk).delete()
     engine.reset()
     assert search(ActivityFilters(), None).count == 0
+
+
+@pytest.mark.django_db
+def test_log_entries_committed_out_of_order_are_not_missed(
+    hq_user: User, activity_data: Callable[..., dict[str, Any]]
+) -> None:
+    """PostgreSQL may commit a later sequence number first: the earlier one is a hole the
+    process keeps looking at for a while, and applies when it appears."""
+    first = do_create_activity(hq_user, activity_data(title={"en": "Kelp farming"}))
+    second = do_create_activity(
+        hq_user, activity_data(iati_identifier="XM-TEST-2", title={"en": "Kelp drying"})
+    )
+    assert ids("kelp") == {first.pk, second.pk}
+    index = engine.state().index
+    assert index is not None
+    top = index.seq
+    RecipientCountry.objects.filter(activity=first).update(country_id="MZ")
+    RecipientCountry.objects.filter(activity=second).update(country_id="TZ")
+    IndexChange.objects.create(seq=top + 2, activity_id=second.pk, token=7)
+    assert ids(country=["TZ"]) == {second.pk}
+    # the first change is not in the log yet (its transaction has not committed)
+    assert search(ActivityFilters(country=["MZ"]), None).count == 0
+    assert top + 1 in index.gaps
+    IndexChange.objects.create(seq=top + 1, activity_id=first.pk, token=7)
+    assert ids(country=["MZ"]) == {first.pk}
+    assert top + 1 not in index.gaps

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 from django.db import connection
 
+from bali.core.i18n import UN_LANGUAGES
 from bali.search import facet_snapshot, indexer
 from bali.search.backends import Matches, get_backend
 from bali.search.facet_data import _MICROS
@@ -251,7 +252,11 @@ def ensure_text_index() -> None:
 
 
 def write_snapshot() -> Any:
-    """Load the facet index from the database and write it as the snapshot new processes
-    start from (after `bali search-index --rebuild`); returns its folder or None."""
+    """Load the facet index from the database, with the title sort keys of the six languages,
+    and write it as the snapshot new processes start from (after `bali search-index
+    --rebuild`); returns its folder or None (too few activities to need one)."""
     index = load_index(_read_head(0))
+    if index.n >= facet_snapshot.MIN_ROWS:
+        for lang in UN_LANGUAGES:
+            index.ensure_title_keys(lang)
     return facet_snapshot.save(index)
