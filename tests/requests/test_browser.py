@@ -81,3 +81,36 @@ def _scenario(page: Any) -> None:
     assert "Submitted → Acknowledged" in timeline and "Accepted → Assigned" in timeline
     assert "Division of Technology, Industry and Economics" in page.content()
     assert "Amos Kiprono" not in page.content()  # contacts stay inside the request
+
+
+def test_office_queue_on_a_phone_without_javascript(
+    transactional_db: None, browser_page: Any, people: People
+) -> None:
+    """On a 390-pixel screen with JavaScript off, the queue fits the screen (rows are cards)
+    and the one-click acknowledge works."""
+    from tests.requests.conftest import request_data
+
+    from bali.requests.actions import do_create_request
+
+    reference = do_create_request(people.focal_ke, request_data(), submit=True).reference
+    browser = browser_page.context.browser
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.base = browser_page.base
+        sign_in(page, "officer.afr@example.org")
+        page.goto(f"{page.base}/fr/requests/office/")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, width
+        button = page.locator("tr", has_text=reference).locator("button")
+        box = button.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 390
+        button.click()
+        page.wait_for_load_state()
+        assert page.url.endswith("/fr/requests/office/")  # back to the queue
+        assert reference in page.locator("ul.messages").inner_text()
+        assert Request.objects.get().status == "acknowledged"
+    finally:
+        context.close()
+        connections.close_all()

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from tests.requests.conftest import People, request_data
 
 from bali.requests.actions import do_create_request
-from bali.requests.deadlines import add_working_days, due_date
+from bali.requests.deadlines import add_working_days, due_date, parse_holidays
 from bali.requests.models import Request, RequestCounter
 from bali.requests.numbering import format_reference
 from bali.requests.workflow import TransitionInput, do_transition_request
@@ -45,6 +45,34 @@ def test_deadlines_come_from_settings(settings) -> None:  # type: ignore[no-unty
     assert due_date("acknowledge", date(2026, 3, 5)) == date(2026, 3, 9)
     with pytest.raises(KeyError):
         due_date("celebrate", date(2026, 3, 5))
+
+
+def test_public_holidays_are_not_working_days(settings) -> None:  # type: ignore[no-untyped-def]
+    holidays = parse_holidays(["2026-12-28", "12-25", "01-01", " "])
+    # Thursday 24 December + 3 working days: not the 25th (yearly), the 28th (that year) nor
+    # 1 January (yearly) → 29th, 30th, 31st.
+    assert add_working_days(date(2026, 12, 24), 3, holidays) == date(2026, 12, 31)
+    assert add_working_days(date(2026, 12, 24), 4, holidays) == date(2027, 1, 4)
+    assert add_working_days(date(2026, 12, 24), 4) == date(2026, 12, 30)  # no holidays
+    settings.BALI_REQUEST_HOLIDAYS = ["12-25", "2026-12-28"]
+    settings.BALI_REQUEST_DEADLINES = {**settings.BALI_REQUEST_DEADLINES, "acknowledge": 2}
+    assert due_date("acknowledge", date(2026, 12, 24)) == date(2026, 12, 30)
+
+
+@pytest.mark.parametrize("value", ["2026-02-30", "13-01", "tomorrow", "2026/12/25"])
+def test_unreadable_holidays_are_refused(value: str) -> None:
+    with pytest.raises(ValueError, match=value):
+        parse_holidays([value])
+
+
+def test_system_checks_report_bad_request_settings(settings) -> None:  # type: ignore[no-untyped-def]
+    from bali.requests.checks import check_request_settings
+
+    assert check_request_settings() == []
+    settings.BALI_REQUEST_HOLIDAYS = ["12-32"]
+    settings.BALI_REQUEST_DEADLINES = {"acknowledge": "ten", "decide": 30, "assign": -1}
+    ids = sorted(message.id for message in check_request_settings())
+    assert ids == ["requests.E001", "requests.E001", "requests.E001", "requests.E002"]
 
 
 @pytest.mark.django_db

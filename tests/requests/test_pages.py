@@ -140,6 +140,16 @@ def test_new_request_form_shows_service_errors(people: People) -> None:
     assert signed_in(people.officer_afr).get("/en/requests/new/").status_code == 403
 
 
+def test_new_request_form_is_in_the_pages_language(people: People) -> None:
+    """Someone working on the French page writes in French, whatever their profile says."""
+    focal = signed_in(people.focal_ke)
+    html = focal.get("/fr/requests/new/").content.decode()
+    assert '<option value="fr" selected>' in html
+    assert "Combien de temps" in html  # the duration is explained too
+    focal.post("/fr/requests/new/", {**FORM, "language": "fr", "save": ""})
+    assert Request.objects.get().language == "fr"
+
+
 def test_desk_lists_what_awaits_the_country(
     people: People, make_request: Callable[..., Request]
 ) -> None:
@@ -199,7 +209,11 @@ def test_public_list_filters(people: People, make_request: Callable[..., Request
         kenya.reference
         in client.get(f"/en/requests/?year={kenya.created_at.year}").content.decode()
     )
-    assert client.get("/en/requests/?year=abc&page=zz").status_code == 200
+    bad = client.get("/en/requests/?year=abc&page=zz&country=XX&theme=TH02")
+    assert bad.status_code == 400  # the bad filters are named and left out, the others used
+    html = bad.content.decode()
+    assert "A year is four digits, such as 2026." in html and "Unknown code" in html
+    assert peru.reference in html and kenya.reference not in html
 
 
 @pytest.mark.parametrize("lang", ["ar", "zh-hans", "en", "fr", "ru", "es"])

@@ -27,13 +27,17 @@ FROM_STATUS = {
     "decline": "under_review",
     "refer": "under_review",
     "assign": "accepted",
+    "reassign": "assigned",
     "start": "assigned",
     "complete": "in_progress",
     "withdraw": "submitted",
     "evaluate": "completed",
 }
 COUNTRY = {"submit", "resubmit", "withdraw", "evaluate"}
-OFFICE = {"acknowledge", "review", "request_information", "accept", "decline", "refer", "assign"}
+OFFICE = {
+    "acknowledge", "review", "request_information", "accept", "decline", "refer", "assign",
+    "reassign",
+}  # fmt: skip
 ASSIGNEE = {"start", "complete"}
 
 # (role, inside the scope?) → the person, from the fixture. The request is Kenyan (entry point
@@ -88,7 +92,9 @@ def test_permission(people: People, action: str, role: str, inside: bool) -> Non
     request = _bring(people, FROM_STATUS[action], assignee)
     name = ACTORS[(role, inside)]
     actor = getattr(people, name) if name else AnonymousUser()
-    payload = TransitionInput(**FULL_INPUT)
+    payload = TransitionInput(**FULL_INPUT, version=request.version)
+    if action == "reassign":
+        payload.assignee = "division:DEWA"
     before = request.version
     if allowed(action, role, inside):
         do_transition_request(actor, request, action, payload)

@@ -222,11 +222,12 @@ def test_events_are_append_only(make_request: Callable[..., Request]) -> None:
 def test_every_transition_has_a_source_and_a_target() -> None:
     assert set(TRANSITIONS) == {
         "submit", "acknowledge", "review", "request_information", "resubmit", "accept",
-        "decline", "refer", "assign", "start", "complete", "withdraw", "evaluate",
+        "decline", "refer", "assign", "reassign", "start", "complete", "withdraw", "evaluate",
     }  # fmt: skip
     for transition in TRANSITIONS.values():
         assert transition.sources and transition.target in Status.values
-        assert transition.target not in transition.sources
+        # Only reassigning stays in its status (a new assignee, the same step of the work).
+        assert (transition.target in transition.sources) == (transition.action == "reassign")
 
 
 def test_deadline_follows_the_step(make_request: Callable[..., Request], people: People) -> None:
@@ -244,3 +245,16 @@ def test_deadline_follows_the_step(make_request: Callable[..., Request], people:
     assert (request.due_step, request.due_on) == ("decide", date(2026, 4, 13))  # clock runs on
     do_transition_request(people.officer_afr, request, "accept", now=later)
     assert (request.due_step, request.due_on) == ("assign", date(2026, 4, 3))
+
+
+def test_support_types_are_the_activity_kinds_the_issue_lists() -> None:
+    """One vocabulary for requests and the activities that answer them (less awareness)."""
+    from bali.activities.models import ActivityType
+    from bali.requests.models import SupportType
+
+    assert SupportType.values == [
+        "training", "technical_advice", "technology_transfer", "institutional_support",
+        "policy_legal_support", "assessment", "south_south_exchange", "other",
+    ]  # fmt: skip
+    for value, label in SupportType.choices:
+        assert ActivityType(value).label == label

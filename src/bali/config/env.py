@@ -37,6 +37,7 @@ DOCUMENTED: dict[str, str] = {
     "BALI_LOG_LEVEL": "log level of the bali loggers",
     "BALI_ATTACHMENT_MAX_MB": "largest document attached to a request, in megabytes",
     "BALI_SITE_URL": "address of the site for links in e-mail",
+    "BALI_REQUEST_HOLIDAYS": "public holidays left out of request deadlines",
 }
 
 

@@ -192,6 +192,8 @@ BALI_REQUEST_DEADLINES = {
     "assign": 10,
     "start": 30,
 }
+# Public holidays left out of the working days of request deadlines: 2026-12-25, or 12-25 yearly.
+BALI_REQUEST_HOLIDAYS = env.env_list("BALI_REQUEST_HOLIDAYS", [])
 # Largest document attached to a request, in megabytes (PDF, Office files, images).
 BALI_ATTACHMENT_MAX_MB = env.env_int("BALI_ATTACHMENT_MAX_MB", 10)
 # Address of the site as people reach it, for links in e-mail (no trailing slash).

@@ -7,25 +7,45 @@ exactly like a reference that does not exist, so refusals never tell whether it 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from bali.api.api import activate_request_language
 from bali.api.auth import token_auth
 from bali.requests import serializers
 from bali.requests.actions import do_create_request, do_update_request
+from bali.requests.api_input import list_query, pop_flag, pop_version, read_object, transition_input
 from bali.requests.models import Request
+from bali.requests.models import Status as RequestStatus
+from bali.requests.numbering import REFERENCE_PATTERN
 from bali.requests.permissions import is_insider
-from bali.requests.workflow import TransitionInput, do_transition_request
+from bali.requests.transitions import ACTIONS
+from bali.requests.validation import shown
+from bali.requests.workflow import do_transition_request
 
 router = Router(tags=["requests"])
-MAX_LIMIT = 200
+REFERENCE = re.compile(REFERENCE_PATTERN)
 
 Texts = str | dict[str, str] | None
+
+
+class ListParams(Schema):
+    """Documents the query parameters; `api_input.list_query` reads them (400 when bad)."""
+
+    country: str = Field("", description="ISO 3166 alpha-2 code, e.g. KE")
+    region: str = Field("", description="UNEP region of the entry point: AFR ASP EUR LAC NAM WAS")
+    status: str = Field("", description=" | ".join(RequestStatus.values))
+    theme: str = Field("", description="BSP theme code, e.g. TH02")
+    year: str = Field("", description="year the request was opened, e.g. 2026")
+    assignee: str = Field("", description="division:<code>, office:<region> or org:<id>")
+    overdue: str = Field("", description="true: only requests whose next step is overdue")
+    limit: str = Field("", description="1 to 200 (default 50)")
+    offset: str = Field("", description="0 or more (default 0)")
 
 
 class RequestFields(Schema):
@@ -61,7 +81,7 @@ class RequestPatch(RequestFields):
 class TransitionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    action: str
+    action: str = Field(description=" | ".join(ACTIONS))
     note: str = ""
     public: bool = True
     assignee: str = Field("", description="division:<code>, office:<region> or org:<id>")
@@ -73,22 +93,30 @@ class TransitionIn(Schema):
     version: int | None = Field(None, description="the version you read; 409 when stale")
 
 
-def _fields(payload: Schema, *drop: str) -> dict[str, Any]:
-    data = payload.model_dump(exclude_unset=True)
-    for key in drop:
-        data.pop(key, None)
-    return data
+def _body_doc(schema: type[Schema]) -> dict[str, Any]:
+    """Document a JSON body in the OpenAPI document; the handler reads it (`api_input`)."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": schema.model_json_schema()}},
+        }
+    }
 
 
 def _visible(request: HttpRequest, ref: str) -> Request:
-    found = (
-        Request.objects.visible_to(request.user)
-        .with_related()
-        .filter(reference=ref.strip().upper())
-        .first()
-    )
+    """The request, if the caller may see it; else the same 404 as for a reference that does
+    not exist, so a refusal never tells whether a hidden draft exists."""
+    reference = ref.strip().upper()
+    found = None
+    if REFERENCE.fullmatch(reference):
+        found = (
+            Request.objects.visible_to(request.user)
+            .with_related()
+            .filter(reference=reference)
+            .first()
+        )
     if found is None:
-        raise Http404(_("There is no request %(reference)s.") % {"reference": ref})
+        raise Http404(_("There is no request %(reference)s.") % {"reference": shown([ref])})
     return found
 
 
@@ -98,38 +126,26 @@ def _full_or_public(request: HttpRequest, found: Request) -> dict[str, Any]:
     return serializers.request_public(found)
 
 
-@router.post("", auth=token_auth, response={201: dict}, summary="Open a request (a draft)")
-def create_request(request: HttpRequest, payload: RequestCreate) -> Status[dict[str, Any]]:
+@router.post(
+    "",
+    auth=token_auth,
+    response={201: dict},
+    openapi_extra=_body_doc(RequestCreate),
+    summary="Open a request (a draft, or submitted with `submit: true`)",
+)
+def create_request(request: HttpRequest) -> Status[dict[str, Any]]:
     activate_request_language(request)
-    created = do_create_request(request.user, _fields(payload, "submit"), submit=payload.submit)
+    data = read_object(request)
+    submit = pop_flag(data, "submit")
+    created = do_create_request(request.user, data, submit=submit)
     return Status(201, serializers.request_full(_visible(request, created.reference), request.user))
 
 
 @router.get("", summary="Requests the caller may see, filtered")
-def list_requests(
-    request: HttpRequest,
-    country: str = "",
-    region: str = "",
-    status: str = "",
-    theme: str = "",
-    year: int | None = None,
-    assignee: str = "",
-    overdue: bool = False,
-    limit: int = 50,
-    offset: int = 0,
-) -> dict[str, Any]:
+def list_requests(request: HttpRequest, params: Query[ListParams]) -> dict[str, Any]:
     activate_request_language(request)
-    queryset = Request.objects.visible_to(request.user).filtered(
-        country=country.upper(),
-        region=region.upper(),
-        status=status,
-        theme=theme.upper(),
-        year=year,
-        assignee=assignee,
-        overdue=overdue,
-    )
-    limit = max(1, min(limit, MAX_LIMIT))
-    offset = max(0, offset)
+    filters, limit, offset = list_query(request.GET)
+    queryset = Request.objects.visible_to(request.user).filtered(filters)
     page = queryset.with_related()[offset : offset + limit]
     return {
         "count": queryset.count(),
@@ -145,28 +161,32 @@ def get_request(request: HttpRequest, ref: str) -> dict[str, Any]:
     return _full_or_public(request, _visible(request, ref))
 
 
-@router.patch("/{ref}", auth=token_auth, summary="Change a draft (the requesting country)")
-def patch_request(request: HttpRequest, ref: str, payload: RequestPatch) -> dict[str, Any]:
+@router.patch(
+    "/{ref}",
+    auth=token_auth,
+    openapi_extra=_body_doc(RequestPatch),
+    summary="Change a draft, or a request sent back for information (the requesting country)",
+)
+def patch_request(request: HttpRequest, ref: str) -> dict[str, Any]:
     activate_request_language(request)
     found = _visible(request, ref)
-    do_update_request(request.user, found, _fields(payload, "version"), version=payload.version)
+    data = read_object(request)
+    version = pop_version(data)
+    do_update_request(request.user, found, data, version=version)
     return _full_or_public(request, _visible(request, ref))
 
 
-@router.post("/{ref}/transitions", auth=token_auth, summary="Take a step of the workflow")
-def transition(request: HttpRequest, ref: str, payload: TransitionIn) -> dict[str, Any]:
+@router.post(
+    "/{ref}/transitions",
+    auth=token_auth,
+    openapi_extra=_body_doc(TransitionIn),
+    summary="Take a step of the workflow",
+)
+def transition(request: HttpRequest, ref: str) -> dict[str, Any]:
     activate_request_language(request)
     found = _visible(request, ref)
-    data = TransitionInput(
-        note=payload.note,
-        public=payload.public,
-        assignee=payload.assignee,
-        partner=payload.partner,
-        summary=payload.summary,
-        activities=payload.activities,
-        version=payload.version,
-    )
-    do_transition_request(request.user, found, payload.action, data)
+    action, payload = transition_input(read_object(request))
+    do_transition_request(request.user, found, action, payload)
     return _full_or_public(request, _visible(request, ref))
 
 

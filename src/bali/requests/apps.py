@@ -33,7 +33,7 @@ class RequestsConfig(AppConfig):
         from bali.core.demo import register_demo_step
         from bali.core.nav import register_nav
         from bali.core.stats import register_home_count
-        from bali.requests import demo, stats
+        from bali.requests import checks, demo, stats  # noqa: F401 (checks register themselves)
 
         register_nav("requests", _("Requests"), "requests:list", 40)
         register_nav(

@@ -28,6 +28,7 @@ DIVISION = "division"
 OFFICE = "office"
 ORG = "org"
 KINDS = (DIVISION, OFFICE, ORG)
+MAX_CODE = 160  # the column holds 170 characters with the kind
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def parse_assignee(value: str | None) -> Assignee:
     text = (value or "").strip()
     kind, sep, code = text.partition(":")
     kind, code = kind.strip().lower(), code.strip()
-    if not sep or kind not in KINDS or not code:
+    if not sep or kind not in KINDS or not _plain_code(code):
         raise ValidationError(
             {
                 "assignee": [
@@ -84,6 +85,11 @@ def parse_assignee(value: str | None) -> Assignee:
     if kind in (DIVISION, OFFICE):
         code = code.upper()
     return Assignee(kind, code)
+
+
+def _plain_code(code: str) -> bool:
+    """A code is printable, without spaces, and fits the assignee column."""
+    return 0 < len(code) <= MAX_CODE and all(ch.isprintable() and not ch.isspace() for ch in code)
 
 
 def check_assignee_exists(assignee: Assignee) -> None:

@@ -1,17 +1,25 @@
 """Demonstration requests: three dozen requests from seven countries in five regions, in every
 status of the lifecycle, each with its events, built through the services.
 
-Dates are fixed (from January 2025), so two runs on empty databases give the same data; open
-requests are therefore overdue on a later day, which also shows the overdue lists. Mail is not
-sent while the demo is built. Running it again adds nothing.
+The content is deterministic (countries, titles, statuses, assignees, notes and amounts come
+from the seeded generator); the dates are relative to the day `bali demo` runs, so that the
+demo looks alive whenever it is loaded: requests waiting for a step were mostly received in the
+last few days, and about a third of them are overdue (to show the overdue lists). References
+carry the year the request was opened, so they depend on that day too. Every random choice is
+drawn first, in a fixed order, and the requests are then built from the oldest to the newest,
+so that their numbers follow the order in which they were opened. Mail is not sent while the
+demo is built. Running it again adds nothing.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from bali.accounts.demo import DEMO_DOMAIN
 from bali.accounts.models import User
@@ -23,7 +31,6 @@ from bali.requests.models import Request
 from bali.requests.notifications import muted
 from bali.requests.workflow import TransitionInput, do_transition_request
 
-START = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 COUNTRIES = ("KE", "SN", "PE", "VN", "CN", "JO", "MD")
 SCREEN = ("submit", "acknowledge", "review")
 TO_WORK = (*SCREEN, "accept", "assign", "start")
@@ -43,6 +50,9 @@ PATHS: tuple[tuple[str, ...], ...] = (
     (*SCREEN, "refer"),
     (*SCREEN, "request_information", "resubmit", "acknowledge", "accept", "assign", "start"),
 )
+# Last steps after which a deadline runs (the request waits for the office or the assignee).
+WAITING = ("submit", "resubmit", "acknowledge", "review", "accept", "assign")
+OWN_OFFICE = "office"  # the regional office that received the request
 ASSIGNEES = (
     "division:DTIE",
     "division:DEWA",
@@ -68,21 +78,52 @@ def _person(local: str) -> User | None:
     return User.objects.filter(email=f"{local}@{DEMO_DOMAIN}").first()
 
 
-def _request_data(topic: Topic, language: str, rng: random.Random) -> dict[str, Any]:
-    title = {"en": topic.titles["en"]}
-    if language in topic.titles:
-        title[language] = topic.titles[language]
+@dataclass
+class Plan:
+    """One demo request with every random choice already drawn."""
+
+    index: int
+    path: tuple[str, ...]
+    data: dict[str, Any]
+    start_in_months: int
+    steps: list[timedelta]  # from the opening to each step
+    lag: timedelta  # from the last event to the day the demo runs
+    assignee: str = ""
+    opened: datetime = field(default_factory=timezone.now)
+
+
+def _plan(index: int, path: tuple[str, ...], rng: random.Random) -> Plan:
+    topic = TOPICS[index % len(TOPICS)]
+    steps, elapsed = [], timedelta(0)
+    for _action in path:
+        elapsed += timedelta(days=rng.randint(2, 15), hours=rng.randint(0, 6))
+        steps.append(elapsed)
+    overdue = index % 3 == 0
+    waits = bool(path) and path[-1] in WAITING
+    days = (
+        (rng.randint(50, 90) if overdue else rng.randint(1, 6)) if waits else rng.randint(10, 200)
+    )
+    return Plan(
+        index=index,
+        path=path,
+        data=_request_data(topic, rng),
+        start_in_months=rng.randint(3, 12),
+        steps=steps,
+        lag=timedelta(days=days, hours=rng.randint(1, 8)),
+        assignee=rng.choice((*ASSIGNEES, OWN_OFFICE)) if "assign" in path else "",
+    )
+
+
+def _request_data(topic: Topic, rng: random.Random) -> dict[str, Any]:
     cost = rng.randrange(20, 400) * 1000
     return {
-        "title": title,
-        "language": language,
+        "title": dict(topic.titles),
         "description": {"en": topic.description},
         "support_type": topic.support_type,
         "themes": list(topic.themes),
         "meas": list(topic.meas),
         "expected_results": topic.results,
         "priority": f"National environmental action plan, priority area {rng.randint(1, 6)}",
-        "desired_start": f"2026-{rng.randint(1, 12):02d}-01",
         "duration_months": rng.choice((6, 12, 18, 24)),
         "estimated_cost": cost,
         "co_financing": cost // rng.choice((4, 5, 10)),
@@ -97,6 +138,11 @@ def _request_data(topic: Topic, language: str, rng: random.Random) -> dict[str, 
     }
 
 
+def _first_of_month(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    return date(day.year + month // 12, month % 12 + 1, 1)
+
+
 def _actor(action: str, request: Request, focal: User) -> User | None:
     if action in ("submit", "resubmit", "withdraw", "evaluate"):
         return focal
@@ -106,10 +152,11 @@ def _actor(action: str, request: Request, focal: User) -> User | None:
     return _person(f"officer.{request.entry_region_id.lower()}") or _person("hq")
 
 
-def _payload(action: str, request: Request, rng: random.Random) -> TransitionInput:
+def _payload(action: str, request: Request, plan: Plan) -> TransitionInput:
     payload = TransitionInput(note=NOTES.get(action, ""), public=action != "request_information")
     if action == "assign":
-        payload.assignee = rng.choice((*ASSIGNEES, f"office:{request.entry_region_id}"))
+        own = f"office:{request.entry_region_id}"
+        payload.assignee = own if plan.assignee == OWN_OFFICE else plan.assignee
     elif action == "refer":
         payload.partner = "Food and Agriculture Organization of the United Nations"
     elif action == "complete":
@@ -125,20 +172,20 @@ def _payload(action: str, request: Request, rng: random.Random) -> TransitionInp
     return payload
 
 
-def _build_one(index: int, path: tuple[str, ...], rng: random.Random) -> Request | None:
-    country = COUNTRIES[index % len(COUNTRIES)]
+def _build_one(plan: Plan) -> Request | None:
+    country = COUNTRIES[plan.index % len(COUNTRIES)]
     focal = _person(f"focal.{country.lower()}")
     if focal is None:
         return None
-    topic = TOPICS[index % len(TOPICS)]
-    when = START + timedelta(days=index * 13 + rng.randint(0, 5))
     language = "zh" if focal.language.startswith("zh") else (focal.language or "en")
-    request = do_create_request(focal, _request_data(topic, language, rng), now=when)
-    for action in path:
-        when += timedelta(days=rng.randint(2, 15), hours=rng.randint(0, 6))
+    data = {**plan.data, "language": language}
+    data["title"] = {k: v for k, v in data["title"].items() if k in ("en", language)}
+    data["desired_start"] = _first_of_month(plan.opened.date(), plan.start_in_months)
+    request = do_create_request(focal, data, now=plan.opened)
+    for action, offset in zip(plan.path, plan.steps, strict=True):
         actor = _actor(action, request, focal)
         request = do_transition_request(
-            actor, request, action, _payload(action, request, rng), now=when
+            actor, request, action, _payload(action, request, plan), now=plan.opened + offset
         )
     return request
 
@@ -148,8 +195,12 @@ def build(rng: random.Random, log: Callable[[str], None]) -> int:
         return 0
     paths = [*PATHS, *PATHS, *PATHS[1:9]]  # every status at least twice; 36 in all
     rng.shuffle(paths)
+    plans = [_plan(index, path, rng) for index, path in enumerate(paths)]
+    today = timezone.now().replace(minute=0, second=0, microsecond=0)
+    for plan in plans:
+        plan.opened = today - plan.lag - (plan.steps[-1] if plan.steps else timedelta(0))
     created = 0
     with muted():
-        for index, path in enumerate(paths):
-            created += _build_one(index, path, rng) is not None
+        for plan in sorted(plans, key=lambda p: (p.opened, p.index)):
+            created += _build_one(plan) is not None
     return created

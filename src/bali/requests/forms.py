@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from bali.core.i18n import UN_LANGUAGES
 from bali.reference.models import MEA, Region, Theme
 from bali.requests.models import Request, SupportType
+from bali.requests.step_inputs import TransitionInput
+from bali.requests.validation import EDITABLE_FIELDS
 
 CONTACT_SLOTS = 3
 LANGUAGE_NAMES = {
@@ -92,7 +94,11 @@ class RequestForm(forms.Form):
         help_text=_("As YYYY-MM-DD."),
     )
     duration_months = forms.IntegerField(
-        label=_("Duration in months"), required=False, min_value=1, max_value=120
+        label=_("Duration in months"),
+        required=False,
+        min_value=1,
+        max_value=120,
+        help_text=_("How long the support would last, from 1 to 120 months."),
     )
     estimated_cost = forms.DecimalField(
         label=_("Estimated cost"),
@@ -116,6 +122,7 @@ class RequestForm(forms.Form):
         max_length=3,
         help_text=_("ISO code of the amounts, e.g. USD, EUR, KES."),
     )
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     entry_point = forms.ChoiceField(
         label=_("Entry point"),
         required=False,
@@ -170,6 +177,7 @@ class RequestForm(forms.Form):
             "themes": list(request.themes.values_list("code", flat=True)),
             "meas": list(request.meas.values_list("code", flat=True)),
             "entry_point": request.entry_region_id,
+            "version": request.version,
         }
         for name in SERVICE_FIELDS:
             initial.setdefault(name, getattr(request, name, None))
@@ -185,22 +193,7 @@ CONTACT_FIELDS = (
     ("email", _("E-mail")),
     ("phone", _("Telephone")),
 )
-SERVICE_FIELDS = (
-    "title",
-    "language",
-    "description",
-    "support_type",
-    "themes",
-    "priority",
-    "meas",
-    "expected_results",
-    "desired_start",
-    "duration_months",
-    "estimated_cost",
-    "co_financing",
-    "currency",
-    "entry_point",
-)
+SERVICE_FIELDS = tuple(name for name in EDITABLE_FIELDS if name != "contacts")
 
 
 class TransitionForm(forms.Form):
@@ -216,9 +209,21 @@ class TransitionForm(forms.Form):
     summary = forms.CharField(required=False, max_length=5000)
     activities = forms.CharField(required=False, max_length=2000)
 
-    def activity_list(self) -> list[str]:
-        text = self.cleaned_data.get("activities") or ""
-        return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
+    def transition_input(self) -> TransitionInput:
+        """The service's input; a typed identifier wins over the list of assignees."""
+        data = self.cleaned_data
+        text = data["activities"] or ""
+        return TransitionInput(
+            note=data["note"],
+            public=data["public"],
+            assignee=data["assignee_other"] or data["assignee"],
+            partner=data["partner"],
+            summary=data["summary"],
+            activities=[
+                part.strip() for part in text.replace("\n", ",").split(",") if part.strip()
+            ],
+            version=data["version"],
+        )
 
 
 class AttachmentForm(forms.Form):

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bali.activities.models import ActivityType
 from bali.core.i18n import localized
 from bali.requests.querysets import RequestQuerySet
 
@@ -45,15 +46,28 @@ OFFICE_HOLDS = frozenset(
 ASSIGNEE_HOLDS = frozenset({Status.ASSIGNED, Status.IN_PROGRESS})
 
 
+# The kinds of support a country may ask for are the activities' kinds (the same codes and
+# names, so a request and the activities that answer it are counted in one vocabulary), less
+# "awareness raising": the plan treats awareness as an issue (CC11), and issue 5 lists the
+# eight kinds below as what a country requests; awareness work is asked for as training.
 class SupportType(models.TextChoices):
-    TRAINING = "training", _("Training")
-    TECHNICAL_ADVICE = "technical_advice", _("Technical advice")
-    TECHNOLOGY_TRANSFER = "technology_transfer", _("Technology transfer")
-    INSTITUTIONAL_SUPPORT = "institutional_support", _("Institutional support")
-    POLICY_LEGAL_SUPPORT = "policy_legal_support", _("Policy and legal support")
-    ASSESSMENT = "assessment", _("Assessment")
-    SOUTH_SOUTH = "south_south_exchange", _("South-South exchange")
-    OTHER = "other", _("Other")
+    TRAINING = ActivityType.TRAINING.value, ActivityType.TRAINING.label
+    TECHNICAL_ADVICE = ActivityType.TECHNICAL_ADVICE.value, ActivityType.TECHNICAL_ADVICE.label
+    TECHNOLOGY_TRANSFER = (
+        ActivityType.TECHNOLOGY_TRANSFER.value,
+        ActivityType.TECHNOLOGY_TRANSFER.label,
+    )
+    INSTITUTIONAL_SUPPORT = (
+        ActivityType.INSTITUTIONAL_SUPPORT.value,
+        ActivityType.INSTITUTIONAL_SUPPORT.label,
+    )
+    POLICY_LEGAL_SUPPORT = (
+        ActivityType.POLICY_LEGAL_SUPPORT.value,
+        ActivityType.POLICY_LEGAL_SUPPORT.label,
+    )
+    ASSESSMENT = ActivityType.ASSESSMENT.value, ActivityType.ASSESSMENT.label
+    SOUTH_SOUTH = ActivityType.SOUTH_SOUTH.value, ActivityType.SOUTH_SOUTH.label
+    OTHER = ActivityType.OTHER.value, ActivityType.OTHER.label
 
 
 class Request(models.Model):

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from bali.accounts.roles import Role
 from bali.core.i18n import UN_LANGUAGES, django_language, iso_language, localized
-from bali.requests.assignees import Assignee, parse_assignee, people_of
+from bali.requests.assignees import Assignee, assignee_label, parse_assignee, people_of
 from bali.requests.models import Request, RequestEvent, Status
 
 if TYPE_CHECKING:
@@ -50,11 +50,13 @@ def is_muted() -> bool:
 
 
 def recipients(request: Request, event: RequestEvent) -> list[User]:
-    """The submitter, the assignee's people and, for steps that reach the office, its
-    officers; active people with an e-mail address, each once."""
+    """The submitter, the assignee's people (the previous assignee's too, when reassigned) and,
+    for steps that reach the office, its officers; active people with an e-mail address, each
+    once."""
     people: list[User] = [request.submitter]
-    if request.assignee:
-        people += list(people_of(parse_assignee(request.assignee)))
+    for assignee in (request.assignee, (event.data or {}).get("previous", "")):
+        if assignee:  # on `reassign` the previous assignee is told that it lost the request
+            people += list(people_of(parse_assignee(assignee)))
     if event.action in OFFICE_IS_TOLD:
         people += list(people_of(Assignee("office", request.entry_region_id)))
     seen: set[str] = set()
@@ -86,6 +88,7 @@ def build_message(request: Request, event: RequestEvent, person: User) -> EmailM
             "to_label": to_label,
             "actor_role": Role(event.actor_role).label if event.actor_role in Role.values else "",
             "holder": request.holder_label,
+            "previous": assignee_label((event.data or {}).get("previous", "")),
             "url": site_url() + reverse("requests:detail", args=[request.reference]),
         }
         subject = _("[%(reference)s] %(status)s: %(title)s") % {

@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from bali.requests.models import RequestCounter
 
 PREFIX = "REQ"
+# A reference as URLs and the API take it (the number has four digits or more).
+REFERENCE_PATTERN = r"REQ-[0-9]{4}-[A-Z]{3}-[0-9]{4,9}"
 
 
 def format_reference(year: int, region: str, number: int) -> str:

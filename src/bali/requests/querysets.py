@@ -7,7 +7,7 @@ country. Views and the API start every read from `Request.objects.visible_to(use
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
@@ -17,6 +17,7 @@ from django.utils import timezone
 from bali.accounts.roles import Role
 
 if TYPE_CHECKING:
+    from bali.requests.filters import RequestFilters
     from bali.requests.models import Request  # noqa: F401 (named in a string below)
     from bali.requests.permissions import Actor
 
@@ -87,23 +88,22 @@ class RequestQuerySet(models.QuerySet["Request"]):
             )
         ).order_by("overdue_rank", F("due_on").asc(nulls_last=True), "created_at", "id")
 
-    def filtered(self, **filters: Any) -> RequestQuerySet:
-        """Apply the list filters shared by the pages and the API; empty values are ignored."""
+    def filtered(self, filters: RequestFilters) -> RequestQuerySet:
+        """Apply the list filters shared by the pages and the API (`filters.py`)."""
         queryset: RequestQuerySet = self
-        simple = {
-            "country": "country_id",
-            "region": "entry_region_id",
-            "status": "status",
-            "theme": "themes__code",
-            "assignee": "assignee",
-            "year": "created_at__year",
+        lookups = {
+            "country_id": filters.country,
+            "entry_region_id": filters.region,
+            "status": filters.status,
+            "themes__code": filters.theme,
+            "assignee": filters.assignee,
+            "created_at__year": filters.year,
         }
-        for name, lookup in simple.items():
-            value = filters.get(name)
+        for lookup, value in lookups.items():
             if value not in (None, ""):
                 queryset = queryset.filter(**{lookup: value})
-        if filters.get("theme"):
+        if filters.theme:
             queryset = queryset.distinct()
-        if filters.get("overdue"):
+        if filters.overdue:
             queryset = queryset.overdue()
         return queryset

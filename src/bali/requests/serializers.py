@@ -125,6 +125,7 @@ def event_dict(event: RequestEvent, insider: bool) -> dict[str, Any]:
         "actor_scope": event.actor_scope,
         "note": event.note_for(insider),
         "public": event.public,
+        "assignee": (event.data or {}).get("assignee", ""),
     }
     if insider:
         data["actor"] = event.actor_name

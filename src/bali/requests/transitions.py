@@ -4,7 +4,8 @@ it leads to, the party who may take it, the fields it needs and the deadline it 
     draft → submitted → acknowledged → under_review → accepted → assigned → in_progress
           → completed → evaluated
     needs_information (back to the country, then submitted again), declined (reason),
-    withdrawn (by the country, before in_progress), referred (to an outside partner)
+    withdrawn (by the country, before in_progress), referred (to an outside partner),
+    reassign (assigned → assigned: the office names another assignee before the work starts)
 
 `workflow.py` reads this table; nothing else decides which move is allowed.
 """
@@ -21,8 +22,9 @@ from bali.requests.permissions import Party
 
 KEEP = "keep"  # the deadline of the previous status still runs (review does not stop the clock)
 
-# Required inputs: `note` (a reason or a question), `assignee`, `partner`, `summary`.
-NOTE, ASSIGNEE, PARTNER, SUMMARY = "note", "assignee", "partner", "summary"
+# Required inputs: `note` (a reason or a question), `assignee`, `partner`, `summary`, and the
+# `version` the caller read (for a step that could otherwise undo another person's step).
+NOTE, ASSIGNEE, PARTNER, SUMMARY, VERSION = "note", "assignee", "partner", "summary", "version"
 
 BEFORE_WORK = frozenset(
     {
@@ -123,6 +125,15 @@ TRANSITIONS: dict[str, Transition] = {
             Party.OFFICE,
             _("Assign"),
             requires=(ASSIGNEE,),
+            deadline="start",
+        ),
+        Transition(
+            "reassign",
+            frozenset({Status.ASSIGNED}),
+            Status.ASSIGNED,
+            Party.OFFICE,
+            _("Assign to someone else"),
+            requires=(ASSIGNEE, VERSION),
             deadline="start",
         ),
         Transition(

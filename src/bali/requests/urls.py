@@ -2,13 +2,14 @@
 
 from django.urls import path, register_converter
 
+from bali.requests.numbering import REFERENCE_PATTERN
 from bali.requests.views import act, desk, public, queues
 
 
 class ReferenceConverter:
     """`REQ-2025-AFR-0042`: keeps the fixed pages (desk/, office/...) apart from references."""
 
-    regex = r"REQ-[0-9]{4}-[A-Z]{3}-[0-9]{4,}"
+    regex = REFERENCE_PATTERN
 
     def to_python(self, value: str) -> str:
         return value

@@ -47,6 +47,18 @@ EDITABLE_FIELDS = (
 )
 
 
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+SHOWN_VALUES = 10
+
+
+def shown(values: list[str]) -> str:
+    """Bad values as a message may repeat them: printable, short, and not too many."""
+    texts = ["".join(ch for ch in value if ch.isprintable())[:40] for value in values]
+    more = len(texts) - SHOWN_VALUES
+    listed = ", ".join(texts[:SHOWN_VALUES])
+    return listed if more <= 0 else listed + " " + _("(and %(count)d more)") % {"count": more}
+
+
 class _Errors(dict[str, list[str]]):
     def add(self, field: str, message: str) -> None:
         self.setdefault(field, []).append(message)
@@ -78,14 +90,31 @@ def _clean_language(value: Any, errors: _Errors) -> str:
     return code
 
 
+# Control characters other than tab and line breaks: PostgreSQL refuses NUL in text, and none of
+# them belongs in a request; they are dropped from every text a request or a step takes.
+_CONTROL = {code: None for code in (*range(32), 127) if chr(code) not in "\t\n\r"}
+
+
+def clean_text(value: str) -> str:
+    """The text without control characters and surrounding spaces."""
+    return value.translate(_CONTROL).strip()
+
+
 def _texts(value: Any, language: str, field: str, limit: int, errors: _Errors) -> dict[str, str]:
-    if isinstance(value, dict):
-        texts = clean_texts({str(k): str(v or "") for k, v in value.items()})
-    elif value is None or isinstance(value, str):
-        texts = clean_texts({language: value or ""})
-    else:
+    """`{language: text}` from a text in `language` or from a dict of the six UN languages."""
+    if value is None or isinstance(value, str):
+        value = {language: value}
+    if not isinstance(value, dict) or not all(
+        v is None or isinstance(v, str) for v in value.values()
+    ):
         errors.add(field, _("Give a text."))
         return {}
+    if any(iso_language(str(key)) not in UN_LANGUAGES for key in value):
+        errors.add(
+            field, _("Give each text in one of the six UN languages: ar, zh, en, fr, ru, es.")
+        )
+        return {}
+    texts = clean_texts({str(key): clean_text(text or "") for key, text in value.items()})
     if any(len(text) > limit for text in texts.values()):
         errors.add(field, _("Keep this under %(limit)d characters.") % {"limit": limit})
     return texts
@@ -107,7 +136,7 @@ def _plain_text(field: str) -> Callable[[Any, _Errors, str], str]:
         if value is not None and not isinstance(value, str):
             errors.add(field, _("Give a text."))
             return ""
-        text = (value or "").strip()
+        text = clean_text(value or "")
         if len(text) > MAX_TEXT:
             errors.add(field, _("Keep this under %(limit)d characters.") % {"limit": MAX_TEXT})
         return text
@@ -138,7 +167,7 @@ def _codes(field: str, model_label: str) -> Callable[[Any, _Errors, str], list[s
         codes = sorted({str(code).strip().upper() for code in value if str(code).strip()})
         unknown = [code for code in codes if code not in lookups.reference_codes(model_label)]
         if unknown:
-            errors.add(field, _("Unknown codes: %(codes)s.") % {"codes": ", ".join(unknown)})
+            errors.add(field, _("Unknown codes: %(codes)s.") % {"codes": shown(unknown)})
         return codes
 
     return clean
@@ -147,20 +176,20 @@ def _codes(field: str, model_label: str) -> Callable[[Any, _Errors, str], list[s
 def _desired_start(value: Any, errors: _Errors, language: str) -> date | None:
     if value in (None, ""):
         return None
-    if isinstance(value, date):
-        return value
     try:
-        return date.fromisoformat(str(value))
+        start = value if isinstance(value, date) else date.fromisoformat(str(value))
     except ValueError:
-        errors.add("desired_start", _("Give a date as YYYY-MM-DD."))
-        return None
+        start = None
+    if start is None or not EARLIEST <= start <= LATEST:
+        errors.add("desired_start", _("Give a date as YYYY-MM-DD, from 2000 to 2100."))
+    return start
 
 
 def _duration(value: Any, errors: _Errors, language: str) -> int | None:
     if value in (None, ""):
         return None
     try:
-        months = int(value)
+        months = -1 if isinstance(value, bool) else int(value)
     except (TypeError, ValueError):
         months = -1
     if not 1 <= months <= MAX_MONTHS:
@@ -204,9 +233,14 @@ def _contacts(value: Any, errors: _Errors, language: str) -> list[dict[str, str]
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
         errors.add("contacts", _("Give a list of contact persons with name, e-mail and phone."))
         return []
+    if any(
+        not isinstance(item.get(key), str | int | None) for item in value for key in CONTACT_KEYS
+    ):
+        errors.add("contacts", _("Give the name, function, e-mail and telephone as texts."))
+        return []
     contacts = []
     for item in value:
-        contact = {key: str(item.get(key) or "").strip()[:200] for key in CONTACT_KEYS}
+        contact = {key: clean_text(str(item.get(key) or ""))[:200] for key in CONTACT_KEYS}
         if not any(contact.values()):
             continue
         if not contact["name"]:

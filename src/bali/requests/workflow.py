@@ -10,7 +10,6 @@ version or status and gets a conflict, so a request is never assigned twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -21,45 +20,29 @@ from django.utils.translation import gettext as _
 
 from bali.activities.actions import ConflictError
 from bali.requests import deadlines, permissions
-from bali.requests.assignees import check_assignee_exists, parse_assignee
 from bali.requests.locking import run_locked
 from bali.requests.models import Request, RequestEvent, Status
-from bali.requests.transitions import ASSIGNEE, KEEP, NOTE, PARTNER, SUMMARY, TRANSITIONS
+from bali.requests.step_inputs import TransitionInput, cleaned_input, required_inputs
+from bali.requests.transitions import KEEP, TRANSITIONS
 from bali.requests.transitions import Transition as Transition
-from bali.requests.validation import check_complete
+from bali.requests.validation import clean_text, shown
 
 if TYPE_CHECKING:
     from bali.requests.permissions import Actor
-
-MAX_NOTE = 5000
-LINKING_ACTIONS = ("start", "complete")
 
 
 class RequestConflict(ConflictError):
     """The request changed since the caller read it, or the action does not fit its status."""
 
 
-@dataclass
-class TransitionInput:
-    """What a caller sends with an action; which fields are needed depends on the action."""
-
-    note: str = ""
-    public: bool = True
-    assignee: str = ""
-    partner: str = ""
-    summary: str = ""
-    activities: list[str] = field(default_factory=list)
-    version: int | None = None
-
-
 def get_transition(action: str) -> Transition:
-    transition = TRANSITIONS.get((action or "").strip())
+    transition = TRANSITIONS.get(clean_text(action or ""))
     if transition is None:
         raise ValidationError(
             {
                 "action": [
                     _("Unknown action %(action)s; choose one of %(actions)s.")
-                    % {"action": action, "actions": ", ".join(TRANSITIONS)}
+                    % {"action": shown([action or ""]), "actions": ", ".join(TRANSITIONS)}
                 ]
             }
         )
@@ -82,7 +65,7 @@ def do_transition_request(
 ) -> Request:
     """Apply one action of the lifecycle; see the module docstring for the order of checks."""
     transition = get_transition(action)
-    payload = payload or TransitionInput()
+    payload = cleaned_input(payload or TransitionInput())
     when = now or timezone.now()
     locked = run_locked(lambda: _transition(actor, request, transition, payload, when))
     copy_fields(locked, request)
@@ -101,7 +84,7 @@ def _transition(
     permissions.check_party(actor, locked, transition.party)
     check_version(locked, payload.version)
     _check_status(locked, transition)
-    details = _required_inputs(transition, locked, payload, actor)
+    details = required_inputs(transition, locked, payload, actor)
     from_status = locked.status
     _apply(locked, transition, details, payload.note, now)
     event = record_event(
@@ -139,99 +122,13 @@ def check_version(request: Request, version: int | None) -> None:
 def _check_status(request: Request, transition: Transition) -> None:
     if request.status not in transition.sources:
         raise RequestConflict(
-            _("A request that is %(status)s cannot take the action %(action)s.")
-            % {"status": request.get_status_display().lower(), "action": transition.action}
+            _("A request that is %(status)s cannot take the step “%(step)s” (%(action)s).")
+            % {
+                "status": request.get_status_display().lower(),
+                "step": transition.label,
+                "action": transition.action,
+            }
         )
-
-
-def _required_inputs(
-    transition: Transition, request: Request, payload: TransitionInput, actor: Actor
-) -> dict[str, Any]:
-    """Check and normalise the inputs the action needs; raises one 422 naming each gap."""
-    errors: dict[str, list[str]] = {}
-    details: dict[str, Any] = {}
-    note = (payload.note or "").strip()
-    if len(note) > MAX_NOTE:
-        errors["note"] = [_("Keep the note under %(limit)d characters.") % {"limit": MAX_NOTE}]
-    if NOTE in transition.requires and not note:
-        errors["note"] = [NOTE_REQUIRED[transition.action]()]
-    if ASSIGNEE in transition.requires:
-        _require_assignee(payload.assignee, details, errors)
-    if PARTNER in transition.requires:
-        partner = (payload.partner or "").strip()[:200]
-        if not partner:
-            errors["partner"] = [_("Name the partner organisation the request is referred to.")]
-        details["partner"] = partner
-    if SUMMARY in transition.requires:
-        summary = (payload.summary or "").strip()
-        if not summary:
-            errors["summary"] = [_("Summarise the results of the support given.")]
-        details["summary"] = summary[:MAX_NOTE]
-    if payload.activities and transition.action not in LINKING_ACTIONS:
-        errors["activities"] = [_("Answering activities are linked when starting or completing.")]
-    elif payload.activities:
-        _require_activities(payload.activities, actor, details, errors)
-    if transition.action in ("submit", "resubmit"):
-        _merge_errors(errors, request)
-    if errors:
-        raise ValidationError(errors)
-    return details
-
-
-NOTE_REQUIRED = {
-    "decline": lambda: _("Give the reason for declining the request."),
-    "request_information": lambda: _("Write the question the country should answer."),
-}
-
-
-def _require_assignee(value: str, details: dict[str, Any], errors: dict[str, list[str]]) -> None:
-    if not (value or "").strip():
-        errors["assignee"] = [
-            _("Name the assignee: division:<code>, office:<region> or org:<identifier>.")
-        ]
-        return
-    try:
-        assignee = parse_assignee(value)
-        check_assignee_exists(assignee)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-        return
-    details["assignee"] = str(assignee)
-
-
-def _require_activities(
-    values: list[str], actor: Actor, details: dict[str, Any], errors: dict[str, list[str]]
-) -> None:
-    """Answering activities, by id or IATI identifier, among those the actor may see."""
-    from bali.activities.models import Activity
-
-    visible = Activity.objects.visible_to(permissions.person(actor))
-    found: list[int] = []
-    missing: list[str] = []
-    for value in values[:50]:
-        text = str(value).strip()
-        query = (
-            visible.filter(pk=int(text)) if text.isdigit() else visible.filter(iati_identifier=text)
-        )
-        pk = query.values_list("pk", flat=True).first()
-        if pk is None:
-            missing.append(text)
-        else:
-            found.append(pk)
-    if missing:
-        errors["activities"] = [
-            _("No activity %(identifiers)s in the clearinghouse.")
-            % {"identifiers": ", ".join(missing)}
-        ]
-    details["activities"] = found
-
-
-def _merge_errors(errors: dict[str, list[str]], request: Request) -> None:
-    try:
-        check_complete(request)
-    except ValidationError as exc:
-        for key, messages in exc.message_dict.items():
-            errors.setdefault(key, []).extend(messages)
 
 
 def _apply(

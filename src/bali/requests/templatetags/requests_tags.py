@@ -32,6 +32,12 @@ def action_label(value: str) -> str:
 
 
 @register.filter
+def assignee_name(value: str) -> str:
+    """`division:DTIE` → the division's name in the active language."""
+    return assignee_label(value)
+
+
+@register.filter
 def role_label(value: str) -> str:
     return str(Role(value).label) if value in Role.values else ""
 

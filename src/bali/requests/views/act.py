@@ -6,6 +6,8 @@ API would give (403, 409, 422), so a browser without JavaScript shows why nothin
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,7 +25,7 @@ from bali.requests.permissions import is_insider
 from bali.requests.transitions import TRANSITIONS
 from bali.requests.views.common import error_messages, visible_request
 from bali.requests.views.detail import detail_context
-from bali.requests.workflow import RequestConflict, TransitionInput, do_transition_request
+from bali.requests.workflow import RequestConflict, do_transition_request
 
 
 def _back(request: HttpRequest, found: Request) -> HttpResponse:
@@ -40,6 +42,21 @@ def _refused(request: HttpRequest, found: Request, message: list[str], status: i
     )
 
 
+def _refusal(
+    request: HttpRequest, found: Request, work: Callable[[], object]
+) -> HttpResponse | None:
+    """Run one service call; a refusal re-renders the page with the API's status code."""
+    try:
+        work()
+    except PermissionDenied as exc:
+        return _refused(request, found, [str(exc)], 403)
+    except RequestConflict as exc:
+        return _refused(request, found, [str(exc)], 409)
+    except ValidationError as exc:
+        return _refused(request, found, error_messages(exc), 422)
+    return None
+
+
 @require_POST
 @login_required
 def act(request: HttpRequest, ref: str) -> HttpResponse:
@@ -48,29 +65,16 @@ def act(request: HttpRequest, ref: str) -> HttpResponse:
     form = TransitionForm(request.POST)
     if not form.is_valid():
         return _refused(request, found, [_("The form was not complete; try again.")], 400)
-    data = form.cleaned_data
-    payload = TransitionInput(
-        note=data["note"],
-        public=data["public"],
-        assignee=data["assignee_other"] or data["assignee"],
-        partner=data["partner"],
-        summary=data["summary"],
-        activities=form.activity_list(),
-        version=data["version"],
-    )
-    try:
-        do_transition_request(request.user, found, data["action"], payload)
-    except PermissionDenied as exc:
-        return _refused(request, found, [str(exc)], 403)
-    except RequestConflict as exc:
-        return _refused(request, found, [str(exc)], 409)
-    except ValidationError as exc:
-        return _refused(request, found, error_messages(exc), 422)
-    transition = TRANSITIONS[data["action"]]
-    messages.success(
+    action = form.cleaned_data["action"]
+    refused = _refusal(
         request,
-        _("%(reference)s: %(step)s done.") % {"reference": ref, "step": transition.label},
+        found,
+        lambda: do_transition_request(request.user, found, action, form.transition_input()),
     )
+    if refused is not None:
+        return refused
+    step = TRANSITIONS[action].label
+    messages.success(request, _("%(reference)s: %(step)s done.") % {"reference": ref, "step": step})
     return _back(request, found)
 
 
@@ -81,15 +85,11 @@ def attach(request: HttpRequest, ref: str) -> HttpResponse:
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         return _refused(request, found, [_("Choose a file to attach.")], 400)
-    try:
-        attachment = do_add_attachment(request.user, found, form.cleaned_data["file"])
-    except PermissionDenied as exc:
-        return _refused(request, found, [str(exc)], 403)
-    except RequestConflict as exc:
-        return _refused(request, found, [str(exc)], 409)
-    except ValidationError as exc:
-        return _refused(request, found, error_messages(exc), 422)
-    messages.success(request, _("%(name)s was attached.") % {"name": attachment.original_name})
+    upload = form.cleaned_data["file"]
+    refused = _refusal(request, found, lambda: do_add_attachment(request.user, found, upload))
+    if refused is not None:
+        return refused
+    messages.success(request, _("%(name)s was attached.") % {"name": upload.name})
     return redirect("requests:detail", ref=found.reference)
 
 

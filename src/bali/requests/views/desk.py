@@ -13,13 +13,9 @@ from django.utils.translation import gettext as _
 
 from bali.accounts.models import User
 from bali.accounts.roles import Role
+from bali.core.i18n import active_iso_language
 from bali.core.permissions import PermissionDenied
-from bali.requests.actions import (
-    EDITABLE_STATUSES,
-    default_language,
-    do_create_request,
-    do_update_request,
-)
+from bali.requests.actions import EDITABLE_STATUSES, do_create_request, do_update_request
 from bali.requests.forms import RequestForm
 from bali.requests.models import Request
 from bali.requests.permissions import Party, check_create_request, check_party
@@ -51,8 +47,9 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def new_request(request: HttpRequest) -> HttpResponse:
-    user = check_create_request(request.user)
-    form = RequestForm(request.POST or None, initial={"language": default_language(user)})
+    """The form in the page's language: a person writing on the French page writes French."""
+    check_create_request(request.user)
+    form = RequestForm(request.POST or None, initial={"language": active_iso_language()})
     if request.method == "POST" and form.is_valid():
         try:
             created = do_create_request(
@@ -91,7 +88,7 @@ def edit_request(request: HttpRequest, ref: str) -> HttpResponse:
 @transaction.atomic
 def _save_and_maybe_send(request: HttpRequest, found: Request, form: RequestForm) -> None:
     """Save the changes and, when asked, send the request: both or neither."""
-    version = int(request.POST.get("version") or 0) or None
+    version = form.cleaned_data.get("version")
     updated = do_update_request(request.user, found, form.to_data(), version=version)
     if "submit" in request.POST:
         action = "submit" if updated.status == "draft" else "resubmit"

@@ -11,6 +11,7 @@ from bali.reference.models import Division, Region
 from bali.requests.forms import AttachmentForm
 from bali.requests.models import Request
 from bali.requests.permissions import Party, is_insider, parties_of
+from bali.requests.transitions import ASSIGNEE
 from bali.requests.workflow import available_actions
 
 
@@ -40,7 +41,7 @@ def detail_context(
         "actions": actions,
         "action_names": {t.action for t in actions},
         "assignee_choices": assignee_choices()
-        if any(t.action == "assign" for t in actions)
+        if any(ASSIGNEE in t.requires for t in actions)
         else [],
         "can_edit": Party.COUNTRY in parties and found.status in ("draft", "needs_information"),
         "can_attach": insider and not found.is_closed,

@@ -4,9 +4,12 @@ and HQ's overview with counts by region and status. Overdue requests come first.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,55 +18,81 @@ from django.utils.translation import gettext as _
 from bali.accounts.roles import Role
 from bali.core.permissions import PermissionDenied
 from bali.reference.models import Region, Theme
-from bali.requests.assignees import assignee_keys_of
-from bali.requests.models import OFFICE_HOLDS, Request, Status
+from bali.requests.assignees import assignee_keys_of, assignee_label
+from bali.requests.filters import RequestFilters, read_filters
+from bali.requests.models import ASSIGNEE_HOLDS, OFFICE_HOLDS, Request, Status
+from bali.requests.querysets import RequestQuerySet
 from bali.requests.views.common import signed_in
 from bali.requests.views.detail import assignee_choices
 
 PAGE_SIZE = 50
 
 
-def _office_region(request: HttpRequest) -> str:
-    """A regional officer sees their region; HQ chooses one (or all)."""
-    user = signed_in(request)
-    if user.role == Role.REGIONAL_OFFICER and user.region_id:
-        return user.region_id
-    if user.is_global:
-        return request.GET.get("region", "").upper()
-    raise PermissionDenied(_("This page is for regional offices and HQ."))
+ALL = "all"
+
+
+def _queue(request: HttpRequest, queryset: RequestQuerySet, waiting: Iterable[str]) -> QueueView:
+    """The queue's rows after the filters in the address: a status, `all`, or (by default) the
+    statuses `waiting` for the person; a theme; overdue only. Bad values are named, not used."""
+    choice = request.GET.get("status", "")
+    params = request.GET.copy()
+    if choice == ALL:
+        params.pop("status")
+    filters, problems = read_filters(params)
+    if choice != ALL and not filters.status:
+        queryset = queryset.filter(status__in=list(waiting))
+    rows = queryset.filtered(filters).with_related().queue_order()
+    return QueueView(
+        page=Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        filters=filters,
+        status=choice if choice == ALL else filters.status,
+        problems=[message for messages in problems.values() for message in messages],
+    )
+
+
+@dataclass
+class QueueView:
+    page: Page
+    filters: RequestFilters
+    status: str
+    problems: list[str]
+
+    def context(self, **extra: Any) -> dict[str, Any]:
+        return {
+            "page": self.page,
+            "filters": self.filters,
+            "status": self.status,
+            "statuses": Status.choices,
+            "problems": self.problems,
+            **extra,
+        }
+
+    @property
+    def http_status(self) -> int:
+        return 400 if self.problems else 200
 
 
 @login_required
 def office_queue(request: HttpRequest) -> HttpResponse:
-    region = _office_region(request)
-    status = request.GET.get("status", "")
-    queryset = Request.objects.public()
-    if region:
-        queryset = queryset.of_office(region)
-    if status in Status.values:
-        queryset = queryset.filter(status=status)
-    elif status != "all":
-        queryset = queryset.filter(status__in=OFFICE_HOLDS)
-    queryset = queryset.filtered(
-        theme=request.GET.get("theme", "").upper(), overdue=request.GET.get("overdue") == "1"
+    """A regional officer's region (HQ chooses a region, or sees all), overdue first."""
+    user = signed_in(request)
+    if user.role == Role.REGIONAL_OFFICER and user.region_id:
+        queryset = Request.objects.of_office(user.region_id)
+        region = user.region
+    elif user.is_global:
+        queryset, region = Request.objects.public(), None
+    else:
+        raise PermissionDenied(_("This page is for regional offices and HQ."))
+    view = _queue(request, queryset, OFFICE_HOLDS)
+    if region is None and view.filters.region:
+        region = Region.objects.get(code=view.filters.region)
+    context = view.context(
+        region=region,
+        regions=Region.objects.all() if user.is_global else [],
+        themes=Theme.objects.all(),
+        assignee_choices=assignee_choices(),
     )
-    page = Paginator(queryset.with_related().queue_order(), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "requests/office.html",
-        {
-            "page": page,
-            "region": Region.objects.filter(code=region).first(),
-            "regions": Region.objects.all() if signed_in(request).is_global else [],
-            "status": status,
-            "statuses": Status.choices,
-            "themes": Theme.objects.all(),
-            "theme": request.GET.get("theme", ""),
-            "assignee_choices": assignee_choices(),
-        },
-    )
+    return render(request, "requests/office.html", context, status=view.http_status)
 
 
 @login_required
@@ -71,20 +100,9 @@ def assigned_queue(request: HttpRequest) -> HttpResponse:
     keys = assignee_keys_of(request.user)
     if not keys:
         raise PermissionDenied(_("This page is for divisions, offices and partners."))
-    status = request.GET.get("status", "")
-    queryset = Request.objects.assigned_to(keys)
-    if status in Status.values:
-        queryset = queryset.filter(status=status)
-    elif status != "all":
-        queryset = queryset.filter(status__in=(Status.ASSIGNED, Status.IN_PROGRESS))
-    page = Paginator(queryset.with_related().queue_order(), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "requests/assigned.html",
-        {"page": page, "status": status, "statuses": Status.choices, "keys": keys},
-    )
+    view = _queue(request, Request.objects.assigned_to(keys), ASSIGNEE_HOLDS)
+    context = view.context(keys=[assignee_label(key) for key in keys])
+    return render(request, "requests/assigned.html", context, status=view.http_status)
 
 
 @login_required
@@ -103,12 +121,14 @@ def hq_overview(request: HttpRequest) -> HttpResponse:
     table = [
         {
             "region": region,
-            "cells": [counts.get((region.code, value), 0) for value, _label in statuses],
+            "cells": [(value, counts.get((region.code, value), 0)) for value, _label in statuses],
             "total": sum(n for (code, _s), n in counts.items() if code == region.code),
         }
         for region in regions
     ]
-    totals = [sum(n for (_c, s), n in counts.items() if s == value) for value, _l in statuses]
+    totals = [
+        (value, sum(n for (_c, s), n in counts.items() if s == value)) for value, _l in statuses
+    ]
     overdue = public.open().overdue().with_related().queue_order()[:100]
     return render(
         request,
