@@ -289,3 +289,14 @@ def test_division_focal_point_patches_its_division(
 def test_patch_missing_activity_is_404(client: Client, hq_user: User, api_headers: Any) -> None:
     response = _send(client, "patch", "/api/v1/activities/999999", {}, api_headers(hq_user))
     assert response.status_code == 404
+
+
+def test_nul_characters_in_the_body_are_refused_not_a_server_error(
+    client: Client, hq_user: User, api_headers: Any, activity_data: Callable[..., dict]
+) -> None:
+    """PostgreSQL cannot store text with NUL; the answer is a 4xx on both databases."""
+    bad = _new(activity_data, title={"en": "Ozone\u0000 training"})
+    response = _send(client, "post", "/api/v1/activities", bad, api_headers(hq_user))
+    assert response.status_code == 422, response.content[:300]
+    assert list(response.json()["errors"]) == ["title.en"]
+    assert not Activity.objects.filter(iati_identifier="XM-DAC-41116-API-1").exists()

@@ -31,8 +31,18 @@ def test_renders_in_each_language(client: Client, corpus: dict, lang: str) -> No
 
 def test_title_in_the_interface_language_with_others_listed(client: Client, corpus: dict) -> None:
     french = _html(client, corpus[KENYA], "fr")
-    assert '<h1 lang="fr">Formation à l&#x27;adaptation</h1>' in french
-    assert '<dd lang="en">Climate adaptation training in Kenya</dd>' in french
+    assert '<h1 lang="fr" dir="auto">Formation à l&#x27;adaptation</h1>' in french
+    assert '<dd lang="en" dir="auto">Climate adaptation training in Kenya</dd>' in french
+
+
+def test_text_in_another_script_keeps_its_direction_on_arabic_pages(
+    client: Client, corpus: dict
+) -> None:
+    """English text on a right-to-left page is laid out left to right (its full stop at the
+    end, not jumping to the start of the line)."""
+    arabic = _html(client, corpus[KENYA], "ar")
+    assert '<div class="description" lang="en" dir="auto">' in arabic
+    assert '<h1 lang="en" dir="auto">Climate adaptation training in Kenya</h1>' in arabic
 
 
 def test_codes_have_their_names(client: Client, corpus: dict) -> None:

@@ -26,9 +26,8 @@ from bali.activities.paging import Paging, parse_paging, past_the_end_message
 from bali.activities.similar import similar_activities
 from bali.activities.stats import entry_counts
 from bali.activities.viewers import viewer
-from bali.api.api import activate_request_language
 from bali.api.auth import token_auth
-from bali.api.errors import ApiError, bad_request
+from bali.api.errors import ApiError, activate_language, bad_request, refuse_nul
 from bali.core.stats import home_counts
 from bali.exports import shapes
 from bali.exports.rows import rows_for
@@ -131,7 +130,7 @@ def _page_link(request: HttpRequest, **changes: Any) -> str:
 
 @router.get("", summary="Search activities: results, count and facet counts")
 def search_activities(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
-    activate_request_language(request)
+    activate_language(request)
     result, paging = run_search(request, request.GET)
     names = shapes.Namer()
     # Page mode links pages by number; cursor mode (a `cursor` was sent) follows `next_cursor`.
@@ -171,7 +170,7 @@ def _visible(request: HttpRequest) -> Any:
 
 @router.get("/{int:activity_id}", summary="One activity, everything the record holds")
 def get_activity(request: HttpRequest, activity_id: int) -> dict[str, Any]:
-    activate_request_language(request)
+    activate_language(request)
     return _full(_get_or_404(_visible(request), pk=activity_id))
 
 
@@ -180,7 +179,7 @@ def get_activity(request: HttpRequest, activity_id: int) -> dict[str, Any]:
     summary="One activity by its IATI identifier (which may contain / and :)",
 )
 def get_activity_by_iati_id(request: HttpRequest, iati_identifier: str) -> dict[str, Any]:
-    activate_request_language(request)
+    activate_language(request)
     return _full(_get_or_404(_visible(request), iati_identifier=iati_identifier))
 
 
@@ -189,7 +188,7 @@ def get_activity_by_iati_id(request: HttpRequest, iati_identifier: str) -> dict[
     summary="Similar activities: same country or region, a BSP theme in common, overlapping dates",
 )
 def get_similar(request: HttpRequest, activity_id: int) -> dict[str, Any]:
-    activate_request_language(request)
+    activate_language(request)
     activity = _get_or_404(Activity.objects.visible_to(viewer(request)), pk=activity_id)
     found = similar_activities(activity, viewer(request))
     names = shapes.Namer()
@@ -213,7 +212,7 @@ def get_similar(request: HttpRequest, activity_id: int) -> dict[str, Any]:
 
 @router.get("/{int:activity_id}/history", summary="The recorded changes of one activity")
 def get_history(request: HttpRequest, activity_id: int) -> dict[str, Any]:
-    activate_request_language(request)
+    activate_language(request)
     activity = _get_or_404(Activity.objects.visible_to(viewer(request)), pk=activity_id)
     changes = activity.changes.select_related("actor").order_by("-at", "-id")[:500]
     return {
@@ -240,6 +239,7 @@ def _body(request: HttpRequest) -> dict[str, Any]:
         raise ApiError(400, _("The request body is not valid JSON.")) from exc
     if not isinstance(data, dict):
         raise ValidationError(_("Give the activity as a JSON object."))
+    refuse_nul(data)
     unknown = sorted(set(data) - WRITABLE_KEYS - READ_ONLY_KEYS)
     if unknown:
         raise ValidationError({key: [_("This field is not known.")] for key in unknown})
@@ -265,7 +265,7 @@ def _get_or_404(queryset: Any, **lookup: Any) -> Activity:
     summary="Create an activity (editors of its organisation or division, HQ, admins)",
 )
 def create_activity(request: HttpRequest) -> Status:
-    activate_request_language(request)
+    activate_language(request)
     data = _writable(_body(request))
     activity = do_create_activity(viewer(request), data)
     return Status(201, _full(_visible(request).get(pk=activity.pk)))
@@ -278,7 +278,7 @@ def create_activity(request: HttpRequest) -> Status:
     summary="Change some fields of an activity; send `version` to detect concurrent edits",
 )
 def update_activity(request: HttpRequest, activity_id: int) -> dict[str, Any]:
-    activate_request_language(request)
+    activate_language(request)
     activity = _get_or_404(Activity.objects.visible_to(viewer(request)), pk=activity_id)
     data = _body(request)
     version = data.get("version")
@@ -290,7 +290,7 @@ def update_activity(request: HttpRequest, activity_id: int) -> dict[str, Any]:
 
 @router.get("/overview", summary="The home page in figures: counts, regions and themes")
 def overview(request: HttpRequest) -> dict[str, Any]:
-    activate_request_language(request)
+    activate_language(request)
     entries = entry_counts(viewer(request))
     return {
         "counts": {key: count for key, _label, count in home_counts()},

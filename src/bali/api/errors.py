@@ -2,7 +2,8 @@
 
 PermissionDenied → 403, ValidationError → 422 with {field: [messages]}, ConflictError → 409,
 not found → 404, `ApiError` → its own status (400 for bad query parameters: `bad_request`).
-Messages are in the caller's language (Accept-Language or ?lang=).
+Messages are in the caller's language (Accept-Language or ?lang=, checked by
+`activate_language`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from bali.activities.actions import ConflictError
+from bali.core.i18n import UN_LANGUAGES, django_language, iso_language
 from bali.core.permissions import PermissionDenied
 
 
@@ -35,6 +37,44 @@ def bad_request(exc: ValidationError) -> ApiError:
     errors = _field_errors(exc)
     first = next((messages[0] for messages in errors.values() if messages), "")
     return ApiError(400, first or _("The data is not valid."), errors)
+
+
+def activate_language(request: HttpRequest) -> str:
+    """The caller's language, active for the rest of the request: `?lang=` when given, else
+    Accept-Language. A `lang` that is not one of the six UN languages is a 400 (activating it
+    would put it into every link the answer holds, and some values break URL reversing)."""
+    from bali.api.api import activate_request_language  # api.py imports this module
+
+    lang = request.GET.get("lang")
+    if lang and iso_language(lang) not in UN_LANGUAGES:
+        choices = ", ".join(django_language(code) for code in UN_LANGUAGES)
+        message = _("Choose lang= among: %(choices)s.") % {"choices": choices}
+        raise ApiError(400, message, {"lang": [message]})
+    return activate_request_language(request)
+
+
+def _nul_paths(value: Any, path: str = "") -> list[str]:
+    """Paths (`title.en`, `budgets.0.currency`) of the strings that hold a NUL character."""
+    if isinstance(value, str):
+        return [path or "__all__"] if "\x00" in value else []
+    if isinstance(value, dict):
+        items = [(str(key), item) for key, item in value.items()]
+        keys = [path or "__all__" for key, _item in items if "\x00" in key]
+    elif isinstance(value, list):
+        items, keys = [(str(index), item) for index, item in enumerate(value)], []
+    else:
+        return []
+    found = keys + [p for key, item in items for p in _nul_paths(item, f"{path}.{key}".lstrip("."))]
+    return list(dict.fromkeys(found))
+
+
+def refuse_nul(data: Any) -> None:
+    """422 for JSON text holding NUL characters: no field may hold one, and PostgreSQL could
+    not store it (forms refuse them already; IATI XML cannot carry them)."""
+    paths = _nul_paths(data)
+    if paths:
+        message = _("Text may not contain the NUL character.")
+        raise ValidationError({path: [message] for path in paths})
 
 
 def _field_errors(exc: ValidationError) -> dict[str, list[str]]:

@@ -106,7 +106,7 @@ def _fetch(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
-def _stream(queryset: QuerySet[Any], size: int) -> Iterator[tuple[Any, ...]]:
+def stream(queryset: QuerySet[Any], size: int) -> Iterator[tuple[Any, ...]]:
     """`_fetch` for any number of rows: a server-side cursor on PostgreSQL, chunks on SQLite."""
     try:
         sql, params = queryset.query.sql_with_params()
@@ -278,7 +278,7 @@ def iter_rows(queryset: QuerySet[Activity], batch_size: int = BATCH_SIZE) -> Ite
     """Every activity of the queryset, in its order, with constant memory."""
     batch: list[ActivityRow] = []
     orgs = Organisations()
-    for values in _stream(_scalars(queryset), batch_size):
+    for values in stream(_scalars(queryset), batch_size):
         batch.append(_row(values))
         if len(batch) >= batch_size:
             yield from complete(batch, orgs)

@@ -1,4 +1,4 @@
-"""The shapes an activity row takes outside: the JSON summary and the CSV cells.
+"""The shapes an activity takes outside: the JSON summary, the CSV columns, names of codes.
 
 The JSON summary is a promise (documented in `docs/api.md`, pinned by tests): the items of
 `GET /api/v1/activities` and the records of the JSON export are both `summary(row)`. Codes always
@@ -237,81 +237,6 @@ LIST_SEPARATOR = "; "
 def safe_text(text: str) -> str:
     """Text a spreadsheet will not run as a formula (a leading `'` before = + - @)."""
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-def _joined(values: list[str]) -> str:
-    return LIST_SEPARATOR.join(values)
-
-
-def activity_cells(row: ActivityRow, names: Namer, base_url: str) -> list[Any]:
-    """The cells of `ACTIVITY_COLUMNS` for one activity."""
-    countries = [code for code, _pct in row.countries]
-    regions = region_codes(countries)
-    sectors = [(vocabulary, code) for vocabulary, code, _pct in row.sectors]
-    gender = "" if row.gender_marker is None else str(row.gender_marker)
-    return [
-        row.id,
-        row.iati_identifier,
-        safe_text(names.text(row.title)),
-        row.reporting_org_ref,
-        safe_text(names.text(row.reporting_org_names)),
-        row.status,
-        names.status(row.status),
-        row.activity_type,
-        names.activity_type(row.activity_type),
-        plain(row.start_date) or "",
-        plain(row.end_date) or "",
-        _joined(countries),
-        _joined([names.country(code) for code in countries]),
-        _joined(regions),
-        _joined([names.region(code) for code in regions]),
-        _joined([code for _vocabulary, code in sectors]),
-        _joined([names.sector(vocabulary, code) for vocabulary, code in sectors]),
-        _joined(row.themes),
-        _joined([names.theme(code) for code in row.themes]),
-        _joined(row.meas),
-        _joined([names.mea(code) for code in row.meas]),
-        gender,
-        names.gender(row.gender_marker) if gender else "",
-        number(row.total_budget) or "",
-        row.default_currency,
-        _joined([f"{cur} {number(total)}" for cur, total in row.budget_by_currency.items()]),
-        row.source,
-        names.source(row.source),
-        safe_text(row.source_publisher),
-        row.updated_at,
-        f"{base_url}{names.detail_path(row.id)}",
-    ]
-
-
-def country_cells(row: ActivityRow, names: Namer) -> list[list[Any]]:
-    """The `COUNTRY_COLUMNS` cells, one list per recipient country (one empty list if none)."""
-    if not row.countries:
-        return [[""] * len(COUNTRY_COLUMNS)]
-    regions = lookups.country_regions()
-    cells = []
-    for code, pct in row.countries:
-        region = regions.get(code, "")
-        cells.append(
-            [
-                code,
-                names.country(code),
-                number(pct) or "",
-                region,
-                names.region(region) if region else "",
-            ]
-        )
-    return cells
-
-
-def sector_cells(row: ActivityRow, names: Namer) -> list[list[Any]]:
-    """The `SECTOR_COLUMNS` cells, one list per sector (one empty list if none)."""
-    if not row.sectors:
-        return [[""] * len(SECTOR_COLUMNS)]
-    return [
-        [vocabulary, code, names.sector(vocabulary, code), number(pct) or ""]
-        for vocabulary, code, pct in row.sectors
-    ]
 
 
 def facets_json(facets: dict[str, list[Any]]) -> dict[str, list[dict[str, Any]]]:

@@ -19,10 +19,15 @@ from django.utils import translation
 
 from bali.activities.models import Activity
 from bali.exports import shapes
+from bali.exports.flat import Cells, iter_flat
 from bali.exports.rows import iter_rows
 
 ROW_KINDS = ("activity", "country", "sector")
 PIECE_SIZE = 64 * 1024
+EMPTY = {
+    "country": [""] * len(shapes.COUNTRY_COLUMNS),
+    "sector": [""] * len(shapes.SECTOR_COLUMNS),
+}
 BOM = "\ufeff"  # spreadsheets read the file as UTF-8 (Arabic, Chinese, Russian) only with it
 
 
@@ -54,21 +59,22 @@ def csv_rows(
     """CSV text: one row per activity, or per activity × country / × sector (`kind`)."""
     with translation.override(language):
         names = shapes.Namer()
+        cells = Cells(names, base_url)
         sink = _Pieces()
         writer = csv.writer(sink, lineterminator="\r\n")
         writer.writerow(_columns(kind))
         yield BOM + sink.take()
-        for row in iter_rows(queryset):
-            cells = shapes.activity_cells(row, names, base_url)
-            if kind == "country":
-                writer.writerows(cells + extra for extra in shapes.country_cells(row, names))
-            elif kind == "sector":
-                writer.writerows(cells + extra for extra in shapes.sector_cells(row, names))
+        write, take = writer.writerow, sink.take
+        for values in iter_flat(queryset, names.lang, kind):
+            row, countries, sectors = cells.activity(values)
+            if kind == "activity":
+                write(row)
             else:
-                writer.writerow(cells)
+                extra = countries if kind == "country" else sectors
+                writer.writerows([row + part for part in extra] if extra else [row + EMPTY[kind]])
             if sink.size >= PIECE_SIZE:
-                yield sink.take()
-        yield sink.take()
+                yield take()
+        yield take()
 
 
 def facet_rows(facets: dict[str, list[Any]], language: str) -> Iterator[str]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bali.activities.filters import LIST_FILTERS, ActivityFilters
 from bali.activities.models import ActivityType, GenderMarker, Source
@@ -21,8 +22,8 @@ from bali.search.service import FacetValue
 
 FACET_LABELS = {
     "country": _("Country"),
-    "region": _("UNEP region"),
-    "theme": _("BSP theme"),
+    "region": pgettext_lazy("label", "UNEP region"),
+    "theme": pgettext_lazy("label", "BSP theme"),
     "sector": _("DAC sector"),
     "org": _("Organisation"),
     "status": _("Activity status"),

@@ -17,8 +17,7 @@ from ninja import Field, Query, Router, Schema
 from bali.activities import profiles
 from bali.activities.paging import parse_paging
 from bali.activities.viewers import viewer
-from bali.api.api import activate_request_language
-from bali.api.errors import ApiError, bad_request
+from bali.api.errors import ApiError, activate_language, bad_request
 from bali.core.i18n import localized
 from bali.organisations.models import Organisation, name_key
 from bali.reference import lookups
@@ -30,7 +29,7 @@ ORGANISATION_PAGE_SIZE = 100
 
 @router.get("/regions", summary="UNEP regions and their regional offices")
 def regions(request: HttpRequest) -> list[dict[str, Any]]:
-    lang = activate_request_language(request)
+    lang = activate_language(request)
     return [
         {
             "code": region.code,
@@ -44,7 +43,7 @@ def regions(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/themes", summary="The BSP taxonomy: 13 cross-cutting issues, 19 thematic areas")
 def themes(request: HttpRequest) -> list[dict[str, Any]]:
-    lang = activate_request_language(request)
+    lang = activate_language(request)
     return [
         {"code": theme.code, "kind": theme.kind, "name": localized(theme.names, lang)}
         for theme in Theme.objects.all()
@@ -69,7 +68,7 @@ def _country(country: Country, lang: str) -> dict[str, Any]:
 
 @router.get("/countries", summary="Countries and areas (ISO 3166), with their UNEP region")
 def countries(request: HttpRequest) -> list[dict[str, Any]]:
-    lang = activate_request_language(request)
+    lang = activate_language(request)
     return [_country(country, lang) for country in Country.objects.all()]
 
 
@@ -78,7 +77,7 @@ def countries(request: HttpRequest) -> list[dict[str, Any]]:
     summary="One country and its activities at a glance (the country page's twin)",
 )
 def country(request: HttpRequest, code: str) -> dict[str, Any]:
-    lang = activate_request_language(request)
+    lang = activate_language(request)
     found = Country.objects.filter(code=code.upper()).first()
     if found is None:
         raise ApiError(404, profiles.missing_country_message(code))
@@ -93,7 +92,7 @@ def country(request: HttpRequest, code: str) -> dict[str, Any]:
 
 @router.get("/sectors", summary="OECD DAC sectors: 5-digit purpose codes and 3-digit categories")
 def sectors(request: HttpRequest) -> list[dict[str, Any]]:
-    lang = activate_request_language(request)
+    lang = activate_language(request)
     items = CodelistItem.objects.filter(codelist__in=("Sector", "SectorCategory"))
     return [
         {
@@ -109,7 +108,7 @@ def sectors(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/meas", summary="Multilateral environmental agreements")
 def meas(request: HttpRequest) -> list[dict[str, Any]]:
-    lang = activate_request_language(request)
+    lang = activate_language(request)
     return [
         {
             "code": mea.code,
@@ -148,7 +147,7 @@ class OrganisationParams(Schema):
     summary="Organisations that publish, fund or carry out activities (100 per page)",
 )
 def organisations(request: HttpRequest, params: Query[OrganisationParams]) -> dict[str, Any]:
-    lang = activate_request_language(request)
+    lang = activate_language(request)
     try:
         page = parse_paging(request.GET).page
     except ValidationError as exc:
@@ -184,7 +183,7 @@ def _next(request: HttpRequest, page: int) -> str:
     summary="One organisation (by IATI identifier or number) and its activities at a glance",
 )
 def organisation(request: HttpRequest, key: str) -> dict[str, Any]:
-    lang = activate_request_language(request)
+    lang = activate_language(request)
     found = profiles.find_organisation(key)
     if found is None:
         raise ApiError(404, profiles.missing_organisation_message())

@@ -1,15 +1,17 @@
-"""Template filters of the public pages: names beside codes, money, dates of activities."""
+"""Template filters of the public pages: names beside codes; numbers, money and dates in the
+active language (`bali.portal.formats`)."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.template.defaultfilters import floatformat
 
 from bali.core.i18n import localized
 from bali.exports.shapes import sector_name
+from bali.portal import formats
 from bali.reference import lookups
 
 register = template.Library()
@@ -59,16 +61,36 @@ def dac_sector_name(sector: Any) -> str:
 
 
 @register.filter
+def number(value: Any) -> str:
+    """A count with its digits grouped the way the active language groups them."""
+    return formats.number(value)
+
+
+@register.filter
 def amount(value: Decimal | int | None) -> str:
-    """A sum of money with the digits grouped the way the active language groups them."""
-    if value is None or value == "":
-        return ""
-    decimals = 0 if Decimal(value) == Decimal(value).to_integral_value() else 2
-    return floatformat(value, f"{decimals}g")
+    """A sum of money in the active language's form (`1,747,000`, `1 747 000`, `50.000,50`)."""
+    return formats.amount(value)
 
 
 @register.filter
 def percent(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    return f"{floatformat(value, '-2')} %"
+    """A share given in percent (`60` -> `60%`, `60 %` in French)."""
+    return formats.percent(value)
+
+
+@register.filter
+def day(value: date | None) -> str:
+    """A date in the active language (`12 Nov 2011`, `2011年11月12日`)."""
+    return formats.day(value)
+
+
+@register.filter
+def period(start: date | None, end: date | None) -> str:
+    """`{{ start|period:end }}`: a date range in the active language, `…` for an open end."""
+    return formats.period(start, end)
+
+
+@register.filter
+def moment(value: datetime | None) -> str:
+    """A timestamp in UTC in the active language (the template adds `UTC`)."""
+    return formats.moment(value)
