@@ -334,6 +334,8 @@ def build(count: int, seed: int = 2005, progress: Callable[[int], None] | None =
         if progress:
             progress(start + len(activities))
     _reset_sequences()
+    with connection.cursor() as cursor:  # statistics for the planner, as a live database has
+        cursor.execute("ANALYZE")
 
 
 if __name__ == "__main__":

@@ -143,3 +143,20 @@ def test_relevance_pages_agree_with_a_full_ranking(
     narrowed = ActivityFilters(q=filters.q, country=["FJ", "CN", "IN"])
     expected = list(activity_queryset(narrowed).values_list("pk", flat=True))
     assert all_pages(narrowed, 1) == expected and len(expected) == 3
+
+
+@pytest.mark.django_db
+def test_broad_queries_rank_by_field_presence(
+    corpus: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beyond `BROAD` matches (here: any), SQLite ranks by which fields hold the terms; the
+    pages and cursors must still walk one total order. (PostgreSQL keeps ts_rank: its matches
+    per field are not cheap.)"""
+    monkeypatch.setattr(relevance, "BROAD", 0)
+    filters = ActivityFilters(q="ozone OR refrigerants OR customs")
+    page = search(filters, None, page_size=10)
+    names = [name for pk in page.results for name, a in corpus.items() if a.pk == pk.pk]
+    assert names[:2] == ["ozone-ke", "ozone-eg"]  # ozone-ke: all three; ozone-eg: two
+    assert all_pages(filters, 1) == [a.pk for a in page.results]
+    by_number = [search(filters, None, page=n, page_size=1).results[0].pk for n in (1, 2)]
+    assert by_number == [a.pk for a in page.results]

@@ -122,6 +122,11 @@ class Backend:
     def match(self, query: Query) -> Matches:
         raise NotImplementedError
 
+    def field_matches(self, term: Term) -> dict[str, np.ndarray] | None:
+        """{field: ids of documents with the term in that field}, when the backend can tell
+        cheaply (None otherwise)."""
+        return None
+
     def ranked(self, query: Query, limit: int | None) -> Ranked:
         """The `limit` best matches of a query with positive terms (all when None)."""
         raise NotImplementedError

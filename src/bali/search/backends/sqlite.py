@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+import numpy as np
 from django.db.models import QuerySet
 
-from bali.search.backends.base import Backend, Document, Matches, Ranked, parse_ids
+from bali.search.backends.base import FIELDS, Backend, Document, Matches, Ranked, parse_ids
 from bali.search.query import Query, Term
 
 BM25_WEIGHTS = "4.0, 2.0, 1.0"  # title, ident, body
@@ -72,15 +73,25 @@ class SQLiteBackend(Backend):
             ids = parse_ids(cursor.fetchone()[0])
         return Matches(ids, complement=query.is_negative_only)
 
+    def field_matches(self, term: Term) -> dict[str, np.ndarray] | None:
+        found: dict[str, np.ndarray] = {}
+        with self.connection.cursor() as cursor:
+            for field in FIELDS:
+                cursor.execute(
+                    f"SELECT group_concat(rowid) FROM {self.table} WHERE {self.table} MATCH %s",
+                    [f"{{{field}}} : ({self._term(term)})"],
+                )
+                found[field] = parse_ids(cursor.fetchone()[0])
+        return found
+
     def ranked(self, query: Query, limit: int | None) -> Ranked:
-        found = self._ranked(
+        return self._ranked(
             f"SELECT rowid, -bm25({self.table}, {BM25_WEIGHTS}) FROM {self.table} "
             f"WHERE {self.table} MATCH %s "
             f"ORDER BY bm25({self.table}, {BM25_WEIGHTS}), rowid DESC",
             [self.expression(query)],
             limit,
         )
-        return found
 
     def id_subquery(self, query: Query) -> tuple[str, list[object]]:
         return (
