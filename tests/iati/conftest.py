@@ -3,6 +3,7 @@ importer, and small hand-made IATI files."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,17 @@ from bali.iati.service import ImportOptions, ImportReport, import_sources
 from bali.iati.sources import expand_sources
 
 REPO = Path(__file__).resolve().parents[2]
-SAMPLES = (REPO / ".." / "shared" / "iati" / "samples").resolve()
+# The shared data sits beside the checkout (`../shared`); a clone elsewhere finds it through
+# BALI_SHARED_DIR or at the workplace's fixed location.
+SHARED_CANDIDATES = [Path(p) for p in (os.environ.get("BALI_SHARED_DIR", ""), "/work/shared") if p]
+SAMPLES = next(
+    (
+        (base / "iati" / "samples").resolve()
+        for base in [REPO / ".." / "shared", *SHARED_CANDIDATES]
+        if (base / "iati" / "samples").is_dir()
+    ),
+    (REPO / ".." / "shared" / "iati" / "samples").resolve(),
+)
 SCHEMAS = REPO / "src" / "bali" / "iati" / "data" / "schemas"
 
 
