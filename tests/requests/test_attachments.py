@@ -160,3 +160,48 @@ def test_upload_through_the_page(people: People, make_request: Callable[..., Req
 def test_sniff_never_fails_and_refuses_executables(data: bytes) -> None:
     assert sniff(b"MZ" + data, io.BytesIO(b"MZ" + data)) is None
     sniff(data, io.BytesIO(data))  # any bytes: an answer, never an exception
+
+
+def test_documents_through_the_api(
+    client: Client,
+    people: People,
+    make_request: Callable[..., Request],
+    api_headers: Callable[..., dict[str, str]],
+) -> None:
+    """Upload with a token (multipart), download with a token; outsiders get 404."""
+    request = make_request("submitted")
+    base = f"/api/v1/requests/{request.reference}/attachments"
+    focal = api_headers(people.focal_ke)
+    response = client.post(base, {"file": upload("terms.pdf", PDF)}, headers=focal)
+    assert response.status_code == 201, response.content
+    added = response.json()
+    assert (added["name"], added["size"], added["content_type"]) == (
+        "terms.pdf",
+        len(PDF),
+        "application/pdf",
+    )
+    assert added["api_url"] == f"{base}/{added['id']}"
+    listed = client.get(f"/api/v1/requests/{request.reference}", headers=focal).json()
+    assert listed["attachments"] == [added]
+    download = client.get(added["api_url"], headers=api_headers(people.officer_afr))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+    for outsider in (None, people.focal_sn, people.dtie):
+        headers = api_headers(outsider) if outsider else {}
+        assert client.get(added["api_url"], headers=headers).status_code == 404
+    assert client.get(f"{base}/999999", headers=focal).status_code == 404
+    disguised = client.post(base, {"file": upload("report.pdf", EXE)}, headers=focal)
+    assert disguised.status_code == 422
+    assert "is not what its name says" in disguised.json()["errors"]["file"][0]
+    missing = client.post(base, {"other": "x"}, headers=focal)
+    assert (missing.status_code, list(missing.json()["errors"])) == (422, ["file"])
+    outsider = client.post(base, {"file": upload("a.pdf", PDF)}, headers=api_headers(people.dewa))
+    assert outsider.status_code == 403
+    broken = client.post(
+        base,
+        data=b"--x\r\nnot a part",
+        content_type="multipart/form-data; boundary=x",
+        headers=focal,
+    )
+    assert broken.status_code in (400, 422)
+    assert request.attachments.count() == 1

@@ -10,16 +10,24 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from bali.api.api import activate_request_language
 from bali.api.auth import token_auth
+from bali.api.errors import activate_language
 from bali.requests import serializers
 from bali.requests.actions import do_create_request, do_update_request
-from bali.requests.api_input import list_query, pop_flag, pop_version, read_object, transition_input
+from bali.requests.api_input import (
+    list_query,
+    pop_flag,
+    pop_version,
+    read_object,
+    read_upload,
+    transition_input,
+)
+from bali.requests.attachments import attachment_response, do_add_attachment
 from bali.requests.models import Request
 from bali.requests.models import Status as RequestStatus
 from bali.requests.numbering import REFERENCE_PATTERN
@@ -134,7 +142,7 @@ def _full_or_public(request: HttpRequest, found: Request) -> dict[str, Any]:
     summary="Open a request (a draft, or submitted with `submit: true`)",
 )
 def create_request(request: HttpRequest) -> Status[dict[str, Any]]:
-    activate_request_language(request)
+    activate_language(request)
     data = read_object(request)
     submit = pop_flag(data, "submit")
     created = do_create_request(request.user, data, submit=submit)
@@ -143,7 +151,7 @@ def create_request(request: HttpRequest) -> Status[dict[str, Any]]:
 
 @router.get("", summary="Requests the caller may see, filtered")
 def list_requests(request: HttpRequest, params: Query[ListParams]) -> dict[str, Any]:
-    activate_request_language(request)
+    activate_language(request)
     filters, limit, offset = list_query(request.GET)
     queryset = Request.objects.visible_to(request.user).filtered(filters)
     page = queryset.with_related()[offset : offset + limit]
@@ -157,7 +165,7 @@ def list_requests(request: HttpRequest, params: Query[ListParams]) -> dict[str, 
 
 @router.get("/{ref}", summary="One request: everything for insiders, public fields for others")
 def get_request(request: HttpRequest, ref: str) -> dict[str, Any]:
-    activate_request_language(request)
+    activate_language(request)
     return _full_or_public(request, _visible(request, ref))
 
 
@@ -168,7 +176,7 @@ def get_request(request: HttpRequest, ref: str) -> dict[str, Any]:
     summary="Change a draft, or a request sent back for information (the requesting country)",
 )
 def patch_request(request: HttpRequest, ref: str) -> dict[str, Any]:
-    activate_request_language(request)
+    activate_language(request)
     found = _visible(request, ref)
     data = read_object(request)
     version = pop_version(data)
@@ -183,7 +191,7 @@ def patch_request(request: HttpRequest, ref: str) -> dict[str, Any]:
     summary="Take a step of the workflow",
 )
 def transition(request: HttpRequest, ref: str) -> dict[str, Any]:
-    activate_request_language(request)
+    activate_language(request)
     found = _visible(request, ref)
     action, payload = transition_input(read_object(request))
     do_transition_request(request.user, found, action, payload)
@@ -192,10 +200,50 @@ def transition(request: HttpRequest, ref: str) -> dict[str, Any]:
 
 @router.get("/{ref}/events", summary="The timeline the caller may see")
 def events(request: HttpRequest, ref: str) -> list[dict[str, Any]]:
-    activate_request_language(request)
+    activate_language(request)
     found = _visible(request, ref)
     insider = is_insider(request.user, found)
     return [
         serializers.event_dict(event, insider)
         for event in found.events.timeline(insider).order_by("at", "id")
     ]
+
+
+UPLOAD_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/{ref}/attachments",
+    auth=token_auth,
+    response={201: dict},
+    openapi_extra=UPLOAD_DOC,
+    summary="Add a document (PDF, Office file, image) to an open request (people inside it)",
+)
+def add_attachment(request: HttpRequest, ref: str) -> Status[dict[str, Any]]:
+    activate_language(request)
+    found = _visible(request, ref)
+    added = do_add_attachment(request.user, found, read_upload(request))
+    return Status(201, serializers.attachment_dict(added))
+
+
+@router.get(
+    "/{ref}/attachments/{int:attachment_id}",
+    url_name="request_attachment",
+    summary="Download a document (people inside the request; 404 for anyone else)",
+)
+def download_attachment(request: HttpRequest, ref: str, attachment_id: int) -> FileResponse:
+    activate_language(request)
+    return attachment_response(request.user, _visible(request, ref), attachment_id)

@@ -4,7 +4,8 @@ The endpoints read their JSON bodies and query strings themselves (as the activi
 do) instead of letting pydantic refuse them, so that every refusal is a message in the caller's
 language naming the field: malformed JSON is a 400, a body larger than Django accepts a 413, a
 value of the wrong type a 422, a bad list filter a 400. The schemas in `api.py` only document
-the bodies in the OpenAPI document.
+the bodies in the OpenAPI document. Text holding a NUL character is refused (422), as
+everywhere in the API.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
-from bali.api.errors import ApiError, bad_request
+from bali.api.errors import ApiError, bad_request, refuse_nul
 from bali.requests.filters import RequestFilters, parse_filters
 from bali.requests.step_inputs import TransitionInput
 
@@ -38,7 +41,19 @@ def read_object(request: HttpRequest) -> dict[str, Any]:
         raise ApiError(400, _("The request body is not valid JSON.")) from exc
     if not isinstance(data, dict):
         raise ValidationError(_("Send a JSON object."))
+    refuse_nul(data)  # as every endpoint of the API; the services drop other control characters
     return data
+
+
+def read_upload(request: HttpRequest) -> UploadedFile:
+    """The `file` part of a multipart/form-data body, or a clear 400 or 422."""
+    try:
+        upload = request.FILES.get("file")
+    except (MultiPartParserError, TooManyFilesSent, RequestDataTooBig) as exc:
+        raise ApiError(400, _("Send the document as multipart/form-data.")) from exc
+    if upload is None:
+        raise ValidationError({"file": [_("Choose a file to attach.")]})
+    return upload
 
 
 def pop_flag(data: dict[str, Any], key: str) -> bool:

@@ -19,12 +19,14 @@ from typing import IO, TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bali.requests import permissions
 from bali.requests.locking import run_locked
 from bali.requests.models import Request, RequestAttachment
+from bali.requests.permissions import is_insider
 from bali.requests.workflow import RequestConflict, lock_request, record_event
 
 if TYPE_CHECKING:
@@ -201,3 +203,24 @@ def _store(
         attachment.file.delete(save=False)
         raise
     return attachment
+
+
+def attachment_response(actor: Actor, request: Request, attachment_id: int) -> FileResponse:
+    """The document as a download, for people inside the request; anyone else gets the same
+    404 as for a document that does not exist (pages and API alike)."""
+    attachment = request.attachments.filter(pk=attachment_id).first()
+    if attachment is None or not is_insider(actor, request):
+        raise Http404(_("There is no such document."))
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("There is no such document.")) from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

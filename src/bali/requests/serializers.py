@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.urls import reverse
 
 from bali.core.i18n import localized
-from bali.requests.models import Request, RequestEvent, Status
+from bali.requests.models import Request, RequestAttachment, RequestEvent, Status
 
 if TYPE_CHECKING:
     from bali.requests.permissions import Actor
@@ -97,21 +97,26 @@ def request_full(request: Request, user: Actor) -> dict[str, Any]:
                 "email": request.submitter.email,
             },
             "created_at": request.created_at.isoformat(),
-            "attachments": [
-                {
-                    "id": attachment.pk,
-                    "name": attachment.original_name,
-                    "content_type": attachment.content_type,
-                    "size": attachment.size,
-                    "uploaded_at": attachment.uploaded_at.isoformat(),
-                    "url": reverse("requests:attachment", args=[request.reference, attachment.pk]),
-                }
-                for attachment in request.attachments.all()
-            ],
+            "attachments": [attachment_dict(item) for item in request.attachments.all()],
             "actions": [t.action for t in available_actions(user, request)],
         }
     )
     return data
+
+
+def attachment_dict(attachment: RequestAttachment) -> dict[str, Any]:
+    """A document's description; `url` downloads it in the pages (signed in), `api_url`
+    through the API (with a token)."""
+    args = [attachment.request.reference, attachment.pk]
+    return {
+        "id": attachment.pk,
+        "name": attachment.original_name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "uploaded_at": attachment.uploaded_at.isoformat(),
+        "url": reverse("requests:attachment", args=args),
+        "api_url": reverse("api:request_attachment", args=args),
+    }
 
 
 def event_dict(event: RequestEvent, insider: bool) -> dict[str, Any]:

@@ -11,17 +11,16 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bali.core.permissions import PermissionDenied
-from bali.requests.attachments import do_add_attachment
+from bali.requests.attachments import attachment_response, do_add_attachment
 from bali.requests.forms import AttachmentForm, TransitionForm
 from bali.requests.models import Request
-from bali.requests.permissions import is_insider
 from bali.requests.transitions import TRANSITIONS
 from bali.requests.views.common import error_messages, visible_request
 from bali.requests.views.detail import detail_context
@@ -96,21 +95,4 @@ def attach(request: HttpRequest, ref: str) -> HttpResponse:
 def download(request: HttpRequest, ref: str, attachment_id: int) -> FileResponse:
     """Documents are for people inside the request; others get 404, as for a missing file."""
     found = visible_request(request, ref)
-    if not is_insider(request.user, found):
-        raise Http404(_("There is no such document."))
-    attachment = found.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise Http404(_("There is no such document."))
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("There is no such document.")) from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(request.user, found, attachment_id)
