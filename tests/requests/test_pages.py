@@ -293,3 +293,42 @@ def test_stale_form_is_refused(people: People, make_request: Callable[..., Reque
     assert "was changed by someone else" in stale.content.decode()
     request.refresh_from_db()
     assert request.title == {"en": FORM["title"]}
+
+
+def test_editing_keeps_what_was_not_changed(
+    people: People, make_request: Callable[..., Request]
+) -> None:
+    """A request in Arabic whose description exists only in English: the form shows the
+    English text, and saving a new priority keeps the description and title as they were."""
+    request = make_request(
+        "needs_information",
+        language="ar",
+        title={"ar": "جرد الأراضي الرطبة", "en": "Wetland inventory"},
+        description={"en": "Wetlands lack a current inventory."},
+    )
+    focal = signed_in(people.focal_ke)
+    url = f"/ar/requests/{request.reference}/edit/"
+    form = focal.get(url).content.decode()
+    assert "Wetlands lack a current inventory." in form and "جرد الأراضي الرطبة" in form
+    fields = {
+        "title": "جرد الأراضي الرطبة",
+        "language": "ar",
+        "description": "Wetlands lack a current inventory.",
+        "support_type": "training",
+        "themes": ["TH07", "CC04"],
+        "meas": ["MONTREAL"],
+        "expected_results": "Sixty officers trained.",
+        "contact_1_name": "Jane Wambui",
+        "contact_1_email": "jane@example.org",
+        "contact_1_phone": "+254 20",
+        "entry_point": "AFR",
+        "version": request.version,
+        "priority": "Vision 2030",
+        "save": "",
+    }
+    assert focal.post(url, fields).status_code == 302
+    request.refresh_from_db()
+    assert request.priority == "Vision 2030"
+    assert request.description == {"en": "Wetlands lack a current inventory."}
+    assert request.title == {"ar": "جرد الأراضي الرطبة", "en": "Wetland inventory"}
+    assert request.events.filter(action="edit").last().data == {"fields": ["priority"]}

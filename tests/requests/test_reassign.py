@@ -110,6 +110,7 @@ def test_reassign_through_the_page_and_the_public_timeline(
     page = officer.get(f"/en/requests/{request.reference}/").content.decode()
     form = page.split('value="reassign"')[1].split("</form>")[0]
     assert 'value="division:DEWA"' in form and 'value="division:DTIE"' not in form
+    assert "written as org:&lt;IATI organisation identifier&gt;" in form  # shown, not a tag
     response = officer.post(
         f"/en/requests/{request.reference}/act/",
         {"action": "reassign", "version": request.version, "assignee": "division:DEWA"},

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bali.core.i18n import UN_LANGUAGES
+from bali.core.i18n import UN_LANGUAGES, localized
 from bali.reference.models import MEA, Region, Theme
 from bali.requests.models import Request, SupportType
 from bali.requests.step_inputs import TransitionInput
@@ -156,23 +156,28 @@ class RequestForm(forms.Form):
             for slot in range(1, CONTACT_SLOTS + 1)
         ]
 
-    def to_data(self) -> dict[str, Any]:
-        """The service's input: plain values, contacts as a list."""
-        data = {name: self.cleaned_data.get(name) for name in SERVICE_FIELDS}
-        data["contacts"] = [
-            {
-                key: self.cleaned_data.get(f"contact_{slot}_{key}") or ""
-                for key, _l in CONTACT_FIELDS
-            }
-            for slot in range(1, CONTACT_SLOTS + 1)
-        ]
+    def to_data(self, *, changed_only: bool = False) -> dict[str, Any]:
+        """The service's input: plain values, contacts as a list. With `changed_only` (an edit),
+        only the fields the person changed: a title or description the form shows in another
+        language than it is stored in is then kept as it is, with its other languages."""
+        names = [n for n in SERVICE_FIELDS if not changed_only or n in self.changed_data]
+        data = {name: self.cleaned_data.get(name) for name in names}
+        contact_names = [f"contact_{slot}_{key}" for slot, key in CONTACT_KEYS]
+        if not changed_only or set(contact_names) & set(self.changed_data):
+            data["contacts"] = [
+                {
+                    key: self.cleaned_data.get(f"contact_{slot}_{key}") or ""
+                    for key, _l in CONTACT_FIELDS
+                }
+                for slot in range(1, CONTACT_SLOTS + 1)
+            ]
         return data
 
     @classmethod
     def initial_for(cls, request: Request) -> dict[str, Any]:
         initial: dict[str, Any] = {
-            "title": request.title.get(request.language) or next(iter(request.title.values()), ""),
-            "description": request.description.get(request.language, ""),
+            "title": localized(request.title, request.language),
+            "description": localized(request.description, request.language),
             "language": request.language,
             "themes": list(request.themes.values_list("code", flat=True)),
             "meas": list(request.meas.values_list("code", flat=True)),
@@ -194,6 +199,7 @@ CONTACT_FIELDS = (
     ("phone", _("Telephone")),
 )
 SERVICE_FIELDS = tuple(name for name in EDITABLE_FIELDS if name != "contacts")
+CONTACT_KEYS = [(slot, key) for slot in range(1, CONTACT_SLOTS + 1) for key, _l in CONTACT_FIELDS]
 
 
 class TransitionForm(forms.Form):

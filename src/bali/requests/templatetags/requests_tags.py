@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from bali.accounts.roles import Role
@@ -29,6 +31,13 @@ def action_label(value: str) -> str:
         "attach": _("Document added"),
     }
     return str(housekeeping.get(value, value))
+
+
+@register.filter
+def reference_html(value: str) -> SafeString:
+    """A reference kept whole and left-to-right inside a sentence (Arabic headings would
+    otherwise break it at a hyphen and reorder its parts)."""
+    return format_html('<bdi class="reference" dir="ltr">{}</bdi>', value)
 
 
 @register.filter

@@ -89,7 +89,8 @@ def edit_request(request: HttpRequest, ref: str) -> HttpResponse:
 def _save_and_maybe_send(request: HttpRequest, found: Request, form: RequestForm) -> None:
     """Save the changes and, when asked, send the request: both or neither."""
     version = form.cleaned_data.get("version")
-    updated = do_update_request(request.user, found, form.to_data(), version=version)
+    data = form.to_data(changed_only=True)
+    updated = do_update_request(request.user, found, data, version=version)
     if "submit" in request.POST:
         action = "submit" if updated.status == "draft" else "resubmit"
         do_transition_request(
