@@ -227,3 +227,30 @@ def _activity() -> dict[str, Any]:
         "status": "2",
         "countries": [{"code": "KE", "percentage": "100"}],
     }
+
+
+def test_list_uses_a_fixed_number_of_queries(
+    api: Callable[..., Any],
+    people: People,
+    make_request: Callable[..., Request],
+    django_assert_max_num_queries: Callable[..., Any],
+) -> None:
+    from bali.requests.workflow import TransitionInput, do_transition_request
+
+    request = make_request("accepted")
+    do_transition_request(
+        people.officer_afr, request, "assign", TransitionInput(assignee="org:XM-DAC-41114")
+    )
+    make_request("submitted")
+    api("get", "")  # warm the reference caches
+    with django_assert_max_num_queries(6):
+        status, body = api("get", "")
+    assert (status, body["count"]) == (200, 2)
+    assert {item["holder"] for item in body["items"]} == {
+        "UNDP",  # the organisation's name, read in the list query itself
+        "UNEP Regional Office for Africa",
+    }
+    for _extra in range(6):
+        make_request("assigned")
+    with django_assert_max_num_queries(6):
+        assert api("get", "?limit=200")[1]["count"] == 8

@@ -7,6 +7,7 @@ API would give (403, 409, 422), so a browser without JavaScript shows why nothin
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,6 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from bali.core.permissions import PermissionDenied
 from bali.requests.attachments import attachment_response, do_add_attachment
@@ -25,6 +25,8 @@ from bali.requests.transitions import TRANSITIONS
 from bali.requests.views.common import error_messages, visible_request
 from bali.requests.views.detail import detail_context
 from bali.requests.workflow import RequestConflict, do_transition_request
+
+View = Callable[[HttpRequest, str], HttpResponse]
 
 
 def _back(request: HttpRequest, found: Request) -> HttpResponse:
@@ -56,8 +58,21 @@ def _refusal(
     return None
 
 
-@require_POST
+def posted_only(view: View) -> View:
+    """A GET of a form's target (after signing in again, or a reload) shows the request page
+    instead of an empty 405."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, ref: str) -> HttpResponse:
+        if request.method != "POST":
+            return redirect("requests:detail", ref=ref)
+        return view(request, ref)
+
+    return wrapper
+
+
 @login_required
+@posted_only
 def act(request: HttpRequest, ref: str) -> HttpResponse:
     """Take one workflow step from a button or a form of the request page or a queue."""
     found = visible_request(request, ref)
@@ -77,8 +92,8 @@ def act(request: HttpRequest, ref: str) -> HttpResponse:
     return _back(request, found)
 
 
-@require_POST
 @login_required
+@posted_only
 def attach(request: HttpRequest, ref: str) -> HttpResponse:
     found = visible_request(request, ref)
     form = AttachmentForm(request.POST, request.FILES)
