@@ -74,6 +74,19 @@ def pop_version(data: dict[str, Any]) -> int | None:
 
 def transition_input(data: dict[str, Any]) -> tuple[str, TransitionInput]:
     """The action and its inputs; every wrong key or type is named in one 422."""
+    errors = _transition_errors(data)
+    if errors:
+        raise ValidationError(errors)
+    payload = TransitionInput(
+        **{key: data.get(key) or "" for key in TEXT_KEYS},
+        public=data.get("public", True),
+        activities=[str(item) for item in data.get("activities") or []],
+        version=data.get("version"),
+    )
+    return str(data["action"]), payload
+
+
+def _transition_errors(data: dict[str, Any]) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {
         key: [_("This field cannot be set here.")] for key in data if key not in TRANSITION_KEYS
     }
@@ -91,19 +104,10 @@ def transition_input(data: dict[str, Any]) -> tuple[str, TransitionInput]:
     ):
         errors["activities"] = [_("Give a list of activity ids or IATI identifiers.")]
     try:
-        version = pop_version(dict(data))
+        pop_version(dict(data))
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    if errors:
-        raise ValidationError(errors)
-    texts = {key: data.get(key) or "" for key in TEXT_KEYS}
-    payload = TransitionInput(
-        **texts,
-        public=data.get("public", True),
-        activities=[str(item) for item in activities],
-        version=version,
-    )
-    return str(action), payload
+    return errors
 
 
 def list_query(params: Mapping[str, Any]) -> tuple[RequestFilters, int, int]:
