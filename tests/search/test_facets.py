@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
 import pytest
 from django.utils import translation
 
@@ -106,3 +107,36 @@ def test_year_facet_counts_running_activities(corpus: dict[str, Any]) -> None:
     assert [(v.code, v.count, v.selected) for v in chosen if v.code == "2090"] == [
         ("2090", 1, True)
     ]
+
+
+@pytest.mark.django_db
+def test_sparse_counting_agrees_with_counting_every_pair(
+    corpus: dict[str, Any],
+    hq_user: User,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Counting through each row's own pairs (row offsets kept through appends, updates and
+    compaction) gives the counts of scanning every pair."""
+    from bali.activities.actions import do_update_activity
+    from bali.search import counting, engine
+
+    def check() -> None:
+        index, _ = engine.current_index()
+        for row in range(index.n):
+            mask = np.zeros(index.n, bool)
+            mask[row] = True
+            for name in counting.PAIR_FACETS:
+                column = index.pairs[name]
+                size = len(index.vocab[name])
+                expected = np.bincount(column.values[mask[column.rows]], minlength=size)
+                assert (counting._pair_counts(column, mask, size) == expected).all(), name
+
+    search(ActivityFilters(), None)
+    check()
+    with django_capture_on_commit_callbacks(execute=True):
+        do_update_activity(hq_user, corpus["wind-cn"], {"countries": [{"code": "MN"}]})
+    check()  # the old row is dead, the new one appended with its pairs
+    index, _ = engine.current_index()
+    index.compact()
+    check()
+    assert search(ActivityFilters(country=["MN"]), None).count == 1

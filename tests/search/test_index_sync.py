@@ -236,3 +236,20 @@ def test_log_entries_committed_out_of_order_are_not_missed(
     IndexChange.objects.create(seq=top + 1, activity_id=first.pk, token=7)
     assert ids(country=["MZ"]) == {first.pk}
     assert top + 1 not in index.gaps
+
+
+@pytest.mark.django_db
+def test_search_index_command_writes_a_snapshot_on_request(
+    hq_user: User,
+    activity_data: Callable[..., dict[str, Any]],
+    settings: Any,
+    tmp_path: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setattr(facet_snapshot, "MIN_ROWS", 1)
+    do_create_activity(hq_user, activity_data())
+    out = StringIO()
+    call_command("search_index", "--snapshot", stdout=out)
+    assert "1 activities indexed" in out.getvalue() and "snapshot written" in out.getvalue()
+    assert facet_snapshot.load() is not None

@@ -20,6 +20,7 @@ from bali.search.facet_index import (
     OPEN_END,
     PAIR_FACETS,
     FacetIndex,
+    PairColumn,
 )
 
 FACETS = (
@@ -81,12 +82,23 @@ def _code_counts(codes: list[str], counts: np.ndarray) -> dict[str, int]:
     return {codes[i]: int(counts[i]) for i in np.flatnonzero(counts) if codes[i]}
 
 
+def _pair_counts(column: PairColumn, mask: np.ndarray, size: int) -> np.ndarray:
+    """Counts of a pair facet's values over the rows of `mask`: through the rows' own pairs
+    when the mask is sparse (a text query, narrow filters), else over all pairs."""
+    rows = np.flatnonzero(mask)
+    if len(rows) * 8 >= len(mask):
+        return np.bincount(column.values[mask[column.rows]], minlength=size)
+    starts = column.offsets[rows]
+    lengths = column.offsets[rows + 1] - starts
+    total = int(lengths.sum())
+    shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    return np.bincount(column.values[shift + np.arange(total)], minlength=size)
+
+
 def count_facet(index: FacetIndex, name: str, mask: np.ndarray) -> dict[str, int]:
     """{value: number of rows in `mask` with it} for one facet (values with none left out)."""
     if name in PAIR_FACETS:
-        column = index.pairs[name]
-        size = len(index.vocab[name])
-        counts = np.bincount(column.values[mask[column.rows]], minlength=size)
+        counts = _pair_counts(index.pairs[name], mask, len(index.vocab[name]))
         return _code_counts(index.vocab[name].codes, counts)
     if name == "year":
         return _year_counts(index, mask)

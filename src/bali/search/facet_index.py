@@ -54,8 +54,20 @@ ROW_COLUMNS = {
 
 @dataclass
 class PairColumn:
+    """(row, value) pairs sorted by row (rows are only appended, so appending pairs keeps the
+    order); `offsets[r]:offsets[r + 1]` are the pairs of row r."""
+
     rows: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
     values: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
+    offsets: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
+
+    def extend_offsets(self, first_row: int, rows_now: int, pairs_before: int) -> None:
+        """Offsets of the rows first_row..rows_now-1, whose pairs start at `pairs_before`."""
+        added = self.rows[pairs_before:]
+        starts = pairs_before + np.searchsorted(added, np.arange(first_row, rows_now))
+        self.offsets = np.concatenate(
+            [self.offsets[:first_row], starts, np.array([len(self.rows)], np.int64)]
+        )
 
 
 def _years(days: np.ndarray, missing: int) -> np.ndarray:
@@ -163,7 +175,10 @@ class FacetIndex:
             encoded = self.vocab[name].encode(rows.codes[name])
             self.codes[name] = np.concatenate([self.codes[name], encoded])
         self.n += count
+        pairs_before = {name: len(column.rows) for name, column in self.pairs.items()}
         self._append_pairs(rows, pairs)
+        for name, column in self.pairs.items():
+            column.extend_offsets(first, self.n, pairs_before[name])
         for lang in list(self.title_keys):
             keys = np.zeros((count, 2), np.uint64)
             if count:
@@ -227,11 +242,12 @@ class FacetIndex:
             self.codes[name] = self.codes[name][keep]
         for lang in self.title_keys:
             self.title_keys[lang] = self.title_keys[lang][keep]
+        self.n = len(self.ids)
         for column in self.pairs.values():
             kept = keep[column.rows]
             column.rows = position[column.rows[kept]].astype(np.int32)
             column.values = column.values[kept]
-        self.n = len(self.ids)
+            column.offsets = np.searchsorted(column.rows, np.arange(self.n + 1)).astype(np.int64)
         self.dead = 0
         self.row_of_id = np.full(len(self.row_of_id), -1, np.int32)
         self.row_of_id[self.ids] = np.arange(self.n, dtype=np.int32)

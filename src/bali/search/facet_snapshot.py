@@ -32,7 +32,7 @@ from bali.search.facet_index import CODE_COLUMNS, PAIR_FACETS, ROW_COLUMNS, Face
 
 logger = logging.getLogger("bali.search")
 
-FORMAT = 1
+FORMAT = 2
 MIN_ROWS = 20_000
 
 
@@ -52,6 +52,7 @@ def _arrays(index: FacetIndex) -> dict[str, np.ndarray]:
     for name in PAIR_FACETS:
         arrays[f"pairs-{name}-rows"] = index.pairs[name].rows
         arrays[f"pairs-{name}-values"] = index.pairs[name].values
+        arrays[f"pairs-{name}-offsets"] = index.pairs[name].offsets
     arrays["row_of_id"] = index.row_of_id
     arrays |= {f"title-{lang}": keys for lang, keys in index.title_keys.items()}
     return arrays
@@ -124,6 +125,7 @@ def _build(path: Path, meta: dict[str, Any]) -> FacetIndex:
     for name in PAIR_FACETS:
         index.pairs[name].rows = array(f"pairs-{name}-rows")
         index.pairs[name].values = array(f"pairs-{name}-values")
+        index.pairs[name].offsets = array(f"pairs-{name}-offsets")
     index.row_of_id = array("row_of_id")
     index.title_keys = {lang: array(f"title-{lang}") for lang in meta["titles"]}
     index.vocab = {name: Vocabulary(codes) for name, codes in meta["vocab"].items()}

@@ -13,7 +13,8 @@ from bali.search.backends import get_backend
 class Command(BaseCommand):
     help = (
         "Index the activities changed without the search index hearing of it; with --rebuild, "
-        "rebuild the whole full-text index (into a new table, swapped in at the end)."
+        "rebuild the whole full-text index (into a new table, swapped in at the end) and write "
+        "the facet index snapshot (--snapshot writes it without a rebuild)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -23,6 +24,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch", type=int, default=5000, help="activities per batch (with --rebuild)"
         )
+        parser.add_argument(
+            "--snapshot",
+            action="store_true",
+            help="also write the facet index snapshot app server processes start from",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["rebuild"]:
@@ -30,9 +36,7 @@ class Command(BaseCommand):
             if self._tty():
                 self.stdout.write("")
             self.stdout.write(f"search index rebuilt: {done} activities")
-            snapshot = engine.write_snapshot()
-            if snapshot is not None:
-                self.stdout.write(f"facet index snapshot written to {snapshot}")
+            self._snapshot()
             return
         caught = 0
         while True:
@@ -42,6 +46,13 @@ class Command(BaseCommand):
                 break
         documents = get_backend().document_count()
         self.stdout.write(f"search index: {caught} activities indexed, {documents} in the index")
+        if options["snapshot"]:
+            self._snapshot()
+
+    def _snapshot(self) -> None:
+        snapshot = engine.write_snapshot()
+        if snapshot is not None:
+            self.stdout.write(f"facet index snapshot written to {snapshot}")
 
     def _tty(self) -> bool:
         return bool(self.stdout.isatty())
