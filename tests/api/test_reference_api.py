@@ -8,13 +8,40 @@ from django.test import Client
 pytestmark = pytest.mark.django_db
 
 
-def test_countries(client: Client) -> None:
+def test_countries(client: Client, corpus: dict) -> None:
     data = client.get("/api/v1/reference/countries?lang=fr").json()
     kenya = next(c for c in data if c["code"] == "KE")
     assert kenya["name"] == "Kenya" and kenya["unep_region"] == {"code": "AFR", "name": "Afrique"}
     assert set(kenya) == {
-        "code", "iso3", "name", "unep_region", "development_status", "ldc", "lldc", "sids"
+        "code", "iso3", "name", "unep_region", "development_status", "ldc", "lldc", "sids",
+        "activity_count",
     }  # fmt: skip
+    counts = {c["code"]: c["activity_count"] for c in data if c["activity_count"]}
+    assert counts == {"KE": 2, "TZ": 2, "PE": 1}  # as the countries page shows them
+
+
+def test_countries_index_page_and_its_twin_agree(client: Client, corpus: dict) -> None:
+    import re
+
+    page = client.get("/en/countries/").content.decode()
+    listed = r'href="/en/countries/(\w+)/">[^<]+</a> <span class="count">(\d+)'
+    shown = dict(re.findall(listed, page))
+    data = client.get("/api/v1/reference/countries").json()
+    assert shown == {c["code"]: str(c["activity_count"]) for c in data if c["activity_count"]}
+
+
+def test_active_organisations_twin_the_organisations_page(client: Client, corpus: dict) -> None:
+    from bali.organisations.models import Organisation
+
+    Organisation.objects.create(ref="XM-IDLE", names={"en": "Idle agency"})
+    everyone = client.get("/api/v1/reference/organisations").json()
+    active = client.get("/api/v1/reference/organisations?active=true").json()
+    assert everyone["count"] == 3 and active["count"] == 2
+    assert "XM-IDLE" not in {o["ref"] for o in active["results"]}
+    page = client.get("/en/organisations/").content.decode()
+    assert "XM-IDLE" not in page and "XM-DAC-41114" in page
+    bad = client.get("/api/v1/reference/organisations?active=maybe&lang=fr")
+    assert bad.status_code == 400 and bad.json()["errors"]["active"]
 
 
 def test_regions_and_themes_follow_accept_language(client: Client) -> None:

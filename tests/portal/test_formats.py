@@ -122,3 +122,36 @@ def test_pages_show_amounts_and_dates_in_the_language(
     record = client.get(f"/{lang}/activities/{activity.pk}/").content.decode()
     assert budget in record and "2027-10-01" not in record
     assert formats.period(date(2027, 10, 1), date(2028, 3, 29), lang) in record
+
+
+def test_list_separators_and_language_names() -> None:
+    with translation.override("ar"):
+        assert formats.comma() == "، " and formats.semicolon() == "؛ "
+        assert formats.language_name("en") == "الإنجليزية"
+    with translation.override("zh-hans"):
+        assert formats.comma() == "、"
+    with translation.override("fr"):
+        assert formats.comma() == ", " and formats.language_name("zh") == "chinois"
+    assert formats.language_name("xx-nonsense", "en") == "xx-nonsense"
+    assert formats.language_name("", "en") == ""
+
+
+@pytest.mark.django_db
+def test_arabic_activity_page_separates_lists_the_arabic_way(
+    client: Client, hq_user: object
+) -> None:
+    from bali.activities.actions import do_create_activity
+
+    activity = do_create_activity(
+        hq_user,
+        {
+            "iati_identifier": "XM-FORMAT-2",
+            "title": {"en": "Two countries", "fr": "Deux pays"},
+            "default_lang": "en",
+            "countries": ["KE", "UG"],
+            "themes": ["TH02", "TH04"],
+        },
+    )
+    html = client.get(f"/ar/activities/{activity.pk}/").content.decode()
+    assert "</a>، <a" in html and "</a>؛ <a" in html
+    assert "الإنجليزية" in html and "الفرنسية" in html  # default language, other title

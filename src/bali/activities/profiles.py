@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from bali.activities.filters import ActivityFilters
 from bali.activities.models import Activity, ActivityChange, ParticipatingOrg
 from bali.activities.snapshot import decimal_str
 from bali.activities.stats import Money, Profile, search_profile, sql_profile
-from bali.organisations.models import Organisation
+from bali.organisations.models import Organisation, name_key
 from bali.reference import lookups
 from bali.search.service import search
 
@@ -33,6 +33,16 @@ def find_organisation(key: str) -> Organisation | None:
     if found is None and key.isdigit() and len(key) < 19:
         found = Organisation.objects.filter(pk=int(key)).first()
     return found
+
+
+def matching_organisations(queryset: QuerySet[Organisation], text: str) -> QuerySet[Organisation]:
+    """Organisations whose identifier or name contains the text, or whose acronym it is."""
+    text = text.strip()[:200]
+    if not text:
+        return queryset
+    return queryset.filter(
+        Q(ref__icontains=text) | Q(name_key__contains=name_key(text)) | Q(acronym__iexact=text)
+    )
 
 
 def missing_country_message(code: str) -> str:
@@ -84,8 +94,9 @@ class Glance:
 def _generation() -> str:
     """Changes whenever an activity is written (every write path records a change), so cached
     figures never outlive the data they were counted from in this process."""
-    last = ActivityChange.objects.aggregate(id=Max("id"), at=Max("at"))
-    return f"{last['id']}-{last['at'].timestamp() if last['at'] else 0}"
+    # The newest change by id: one index probe (`MAX(id), MAX(at)` together scan the table).
+    last = ActivityChange.objects.order_by("-id").values_list("id", "at").first()
+    return f"{last[0]}-{last[1].timestamp()}" if last else "none"
 
 
 def _cached(key: str, user: Any, compute: Callable[[], Any]) -> Any:

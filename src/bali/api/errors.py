@@ -53,6 +53,18 @@ def activate_language(request: HttpRequest) -> str:
     return activate_request_language(request)
 
 
+TRUE, FALSE = frozenset(("1", "true", "yes", "on")), frozenset(("", "0", "false", "no", "off"))
+
+
+def flag(request: HttpRequest, name: str) -> bool:
+    """A yes/no query parameter (`?active=true`); 400 for a value that is neither."""
+    value = (request.GET.get(name) or "").strip().lower()
+    if value in TRUE or value in FALSE:
+        return value in TRUE
+    message = _("%(name)s is true or false.") % {"name": name}
+    raise ApiError(400, message, {name: [message]})
+
+
 def _nul_paths(value: Any, path: str = "") -> list[str]:
     """Paths (`title.en`, `budgets.0.currency`) of the strings that hold a NUL character."""
     if isinstance(value, str):

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_interval, format_time
 from babel.numbers import format_decimal, format_percent
 from django.conf import settings
@@ -29,6 +29,9 @@ BABEL_LOCALES = {"en": "en_GB", "zh-hans": "zh_Hans", "zh-hant": "zh_Hant"}
 DIGITS = "latn"
 MONEY_PATTERN = "#,##0.00"
 OPEN_END = "…"
+# Separators of lists in running text (CLDR's list patterns join with "and" in Arabic).
+COMMAS = {"ar": "، ", "zh": "、"}
+SEMICOLONS = {"ar": "؛ ", "zh": "；"}
 PERIOD_DASH = " – "
 
 
@@ -122,3 +125,33 @@ def moment(value: datetime | None, language: str | None = None) -> str:
     return joined.replace("{1}", format_date(stamp, "medium", locale=locale)).replace(
         "{0}", format_time(stamp, "HH:mm", locale=locale, tzinfo=UTC)
     )
+
+
+def _language() -> str:
+    return babel_locale().split("_")[0]
+
+
+def comma() -> str:
+    """The comma between the items of a list: `, `, `، ` (Arabic), `、` (Chinese)."""
+    return COMMAS.get(_language(), ", ")
+
+
+def semicolon() -> str:
+    """The separator of a list whose items hold commas: `; `, `؛ `, `；`."""
+    return SEMICOLONS.get(_language(), "; ")
+
+
+@lru_cache(maxsize=512)
+def _language_name(code: str, locale: str) -> str:
+    try:
+        return Locale.parse(code.replace("-", "_")).get_display_name(locale) or code
+    except (UnknownLocaleError, ValueError, TypeError):
+        return code
+
+
+def language_name(code: str | None, language: str | None = None) -> str:
+    """The name of a language (`en` → `English`, `anglais`, `الإنجليزية`); the code itself
+    when the language is unknown."""
+    if not code:
+        return ""
+    return _language_name(code.strip().lower()[:20], babel_locale(language))

@@ -10,16 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from bali.activities import profiles
+from bali.activities import profiles, stats
 from bali.activities.paging import parse_paging
 from bali.activities.viewers import viewer
-from bali.api.errors import ApiError, activate_language, bad_request
+from bali.api.errors import ApiError, activate_language, bad_request, flag
 from bali.core.i18n import localized
-from bali.organisations.models import Organisation, name_key
+from bali.organisations.models import Organisation
 from bali.reference import lookups
 from bali.reference.models import MEA, CodelistItem, Country, Region, Theme
 
@@ -66,10 +65,17 @@ def _country(country: Country, lang: str) -> dict[str, Any]:
     }
 
 
-@router.get("/countries", summary="Countries and areas (ISO 3166), with their UNEP region")
+@router.get(
+    "/countries",
+    summary="Countries and areas (ISO 3166), their UNEP region and number of activities",
+)
 def countries(request: HttpRequest) -> list[dict[str, Any]]:
     lang = activate_language(request)
-    return [_country(country, lang) for country in Country.objects.all()]
+    counts = stats.activities_by_country(viewer(request))
+    return [
+        {**_country(country, lang), "activity_count": counts.get(country.code, 0)}
+        for country in Country.objects.all()
+    ]
 
 
 @router.get(
@@ -140,6 +146,9 @@ def _organisation(org: Organisation, lang: str) -> dict[str, Any]:
 class OrganisationParams(Schema):
     q: str | None = Field(None, description="part of the name or identifier")
     page: str | None = Field(None, description="page number from 1 (default 1)")
+    active: str | None = Field(
+        None, description="true: only those that report or take part in activities (the page)"
+    )
 
 
 @router.get(
@@ -152,12 +161,12 @@ def organisations(request: HttpRequest, params: Query[OrganisationParams]) -> di
         page = parse_paging(request.GET).page
     except ValidationError as exc:
         raise bad_request(exc) from exc
-    queryset = Organisation.objects.order_by("name_key", "id")
-    text = (params.q or "").strip()[:200]
-    if text:
-        queryset = queryset.filter(
-            Q(ref__icontains=text) | Q(name_key__contains=name_key(text)) | Q(acronym__iexact=text)
-        )
+    everyone = not flag(request, "active")
+    organisations = (
+        Organisation.objects if everyone else stats.active_organisations(viewer(request))
+    )
+    queryset = organisations.order_by("name_key", "id")
+    queryset = profiles.matching_organisations(queryset, params.q or "")
     count = queryset.count()
     start = (page - 1) * ORGANISATION_PAGE_SIZE
     results = queryset[start : start + ORGANISATION_PAGE_SIZE]

@@ -94,3 +94,21 @@ def period(start: date | None, end: date | None) -> str:
 def moment(value: datetime | None) -> str:
     """A timestamp in UTC in the active language (the template adds `UTC`)."""
     return formats.moment(value)
+
+
+@register.filter
+def language_name(code: str | None) -> str:
+    """The name of a language code in the active language (`en` → `anglais`)."""
+    return formats.language_name(code)
+
+
+@register.simple_tag
+def comma() -> str:
+    """`{% comma %}` between the items of a list, as the active language writes it."""
+    return formats.comma()
+
+
+@register.simple_tag
+def semicolon() -> str:
+    """`{% semicolon %}` between items that may hold commas."""
+    return formats.semicolon()

@@ -4,16 +4,13 @@ indexes that list them."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from bali.activities import profiles
-from bali.activities.models import Activity, ParticipatingOrg, RecipientCountry
+from bali.activities import profiles, stats
 from bali.activities.paging import parse_paging
-from bali.organisations.models import Organisation, name_key
 from bali.portal.facets import query_string
 from bali.portal.views.common import bad_request, not_found, viewer
 from bali.reference.models import Country, Region
@@ -22,14 +19,8 @@ ORGANISATIONS_PER_PAGE = 100
 
 
 def countries(request: HttpRequest) -> HttpResponse:
-    """Every country with public activities, grouped by UNEP region, with its count."""
-    visible = Activity.objects.visible_to(viewer(request)).values("pk")
-    counts = dict(
-        RecipientCountry.objects.filter(activity__in=visible)
-        .values_list("country_id")
-        .annotate(n=Count("activity_id", distinct=True))
-        .order_by()
-    )
+    """Every country with activities, grouped by UNEP region, with its count."""
+    counts = stats.activities_by_country(viewer(request))
     regions = []
     for region in Region.objects.all():
         rows = [
@@ -70,15 +61,8 @@ def organisations(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         return bad_request(request, exc.message_dict)
     text = (request.GET.get("q") or "").strip()[:200]
-    visible = Activity.objects.visible_to(viewer(request))
-    active = Q(reported_activities__in=visible.values("pk")) | Q(
-        pk__in=ParticipatingOrg.objects.filter(activity__in=visible.values("pk")).values(
-            "organisation_id"
-        )
-    )
-    queryset = Organisation.objects.filter(active).distinct().order_by("name_key", "id")
-    if text:
-        queryset = queryset.filter(Q(ref__icontains=text) | Q(name_key__contains=name_key(text)))
+    active = stats.active_organisations(viewer(request)).order_by("name_key", "id")
+    queryset = profiles.matching_organisations(active, text)
     count = queryset.count()
     start = (page - 1) * ORGANISATIONS_PER_PAGE
     return render(
