@@ -288,6 +288,8 @@ def test_csv_export_runs_a_fixed_number_of_queries(
     many(3)
     with CaptureQueriesContext(connection) as few:
         assert len(_csv(client)) == 3
+    steady = len(few.captured_queries)  # read now: every request resets the query log
+    assert 1 <= steady <= 6
     many(30, prefix="XM-MORE")
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    with django_assert_max_num_queries(steady):
         assert len(_csv(client)) == 33

@@ -85,6 +85,35 @@ def test_country_page_query_count_is_bounded(
         client.get("/en/countries/KE/")
 
 
+def test_organisation_page_query_count_does_not_grow(
+    client: Client, many: Any, django_assert_max_num_queries: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    many(2)
+    client.get("/en/organisations/XM-DAC-41116/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/en/organisations/XM-DAC-41116/")
+    steady = len(few.captured_queries)  # read now: every request resets the query log
+    many(12, prefix="XM-MORE")
+    client.get("/en/organisations/XM-DAC-41116/")
+    with django_assert_max_num_queries(steady):
+        html = client.get("/en/organisations/XM-DAC-41116/").content.decode()
+    assert '<span class="stat">14</span>' in html
+
+
+def test_figures_follow_a_write_at_once(client: Client, corpus: dict, hq_user: Any) -> None:
+    """The public figures are cached, under a key that changes with every write."""
+    from bali.activities.actions import do_create_activity
+
+    assert '<span class="stat">2</span>' in client.get("/en/countries/KE/").content.decode()
+    do_create_activity(
+        hq_user, {"iati_identifier": "XM-NEW-KE", "title": {"en": "New"}, "countries": ["KE"]}
+    )
+    assert '<span class="stat">3</span>' in client.get("/en/countries/KE/").content.decode()
+
+
 def test_menu_has_the_public_pages(client: Client) -> None:
     html = client.get("/en/").content.decode()
     for url in ("/en/activities/", "/en/countries/", "/en/organisations/"):

@@ -14,15 +14,14 @@ import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from bali.activities import snapshot
 from bali.activities.actions import do_create_activity, do_update_activity
-from bali.activities.filters import ActivityFilters, parse_filters
 from bali.activities.models import Activity
-from bali.activities.paging import Paging, parse_paging, past_the_end_message
+from bali.activities.paging import Paging, PastTheEnd, find_page, parse_search
 from bali.activities.similar import similar_activities
 from bali.activities.stats import entry_counts
 from bali.activities.viewers import viewer
@@ -33,7 +32,7 @@ from bali.exports import shapes
 from bali.exports.rows import rows_for
 from bali.reference.lookups import region_name, theme_name
 from bali.reference.models import Region, Theme
-from bali.search.service import QueryError, SearchPage, search
+from bali.search.service import QueryError, SearchPage
 
 router = Router(tags=["activities"])
 # The most values one facet lists (every country and year fits; organisations, which run to
@@ -84,39 +83,17 @@ class SearchParams(Schema):
     page_size: str | None = Field(None, description="results per page, 1 to 100 (default 20)")
 
 
-def parse_search(params: QueryDict) -> tuple[ActivityFilters, Paging]:
-    """Filters and paging of a search, or ApiError 400 listing every bad parameter."""
-    errors: dict[str, list[str]] = {}
-    filters, paging = ActivityFilters(), Paging()
+def run_search(request: HttpRequest) -> tuple[SearchPage, Paging]:
+    """The search of the query string, or ApiError: 400 bad parameters, 404 past the end."""
     try:
-        filters = parse_filters(params)
+        filters, paging = parse_search(request.GET)
+        return find_page(filters, paging, viewer(request), FACET_LIMIT), paging
     except ValidationError as exc:
-        errors.update(exc.message_dict)
-    try:
-        paging = parse_paging(params)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    if errors:
-        raise bad_request(ValidationError(errors))
-    return filters, paging
-
-
-def run_search(request: HttpRequest, params: QueryDict) -> tuple[SearchPage, Paging]:
-    filters, paging = parse_search(params)
-    try:
-        result = search(
-            filters,
-            viewer(request),
-            page=paging.page,
-            page_size=paging.page_size,
-            cursor=paging.cursor,
-            facet_limit=FACET_LIMIT,
-        )
+        raise bad_request(exc) from exc
     except QueryError as exc:
         raise ApiError(400, str(exc), {"q": [str(exc)]}) from exc
-    if paging.cursor is None and paging.page > result.page_count:
-        raise ApiError(404, past_the_end_message(paging.page, result.page_count))
-    return result, paging
+    except PastTheEnd as exc:
+        raise ApiError(404, str(exc)) from exc
 
 
 def _page_link(request: HttpRequest, **changes: Any) -> str:
@@ -131,7 +108,7 @@ def _page_link(request: HttpRequest, **changes: Any) -> str:
 @router.get("", summary="Search activities: results, count and facet counts")
 def search_activities(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
     activate_language(request)
-    result, paging = run_search(request, request.GET)
+    result, paging = run_search(request)
     names = shapes.Namer()
     # Page mode links pages by number; cursor mode (a `cursor` was sent) follows `next_cursor`.
     if paging.cursor is None:

@@ -1,5 +1,6 @@
-"""The paging parameters of activity lists (`page`, `page_size`, `cursor`), shared by the search
-page and the API so both accept and refuse the same values with the same messages."""
+"""The query of an activity list — filters and paging (`page`, `page_size`, `cursor`) — read and
+run the same way by the search page and the API, so both accept and refuse the same values
+with the same messages, and both treat a page past the end alike."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from bali.activities.filters import ActivityFilters, parse_filters
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -53,3 +56,44 @@ def past_the_end_message(page: int, page_count: int) -> str:
         "There is no page %(page)d: this search has %(count)d pages of results.",
         page_count,
     ) % {"page": page, "count": page_count}
+
+
+def parse_search(
+    params: Mapping[str, Any], default_size: int = DEFAULT_PAGE_SIZE
+) -> tuple[ActivityFilters, Paging]:
+    """Filters and paging from query parameters; ValidationError lists every bad parameter."""
+    errors: dict[str, list[str]] = {}
+    filters, paging = ActivityFilters(), Paging()
+    try:
+        filters = parse_filters(params)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        paging = parse_paging(params, default_size)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return filters, paging
+
+
+class PastTheEnd(Exception):
+    """The page asked for comes after the last one (the message says how many there are)."""
+
+
+def find_page(filters: ActivityFilters, paging: Paging, user: Any, facet_limit: int) -> Any:
+    """One page of the search (a `SearchPage`); PastTheEnd for a page number after the last
+    (cursor mode has no page numbers), `QueryError` for a malformed text query or cursor."""
+    from bali.search.service import search
+
+    result = search(
+        filters,
+        user,
+        page=paging.page,
+        page_size=paging.page_size,
+        cursor=paging.cursor,
+        facet_limit=facet_limit,
+    )
+    if paging.cursor is None and paging.page > result.page_count:
+        raise PastTheEnd(past_the_end_message(paging.page, result.page_count))
+    return result

@@ -24,7 +24,9 @@ from bali.reference import lookups
 from bali.search.service import search
 
 LATEST = 10
-GLANCE_CACHE_SECONDS = 300
+# The cache key holds the data's generation (`_generation`), so a write is seen at once; the
+# time limit only lets figures nobody asks for again leave memory.
+GLANCE_CACHE_SECONDS = 3600
 
 
 def find_organisation(key: str) -> Organisation | None:
@@ -100,9 +102,9 @@ def _generation() -> str:
 
 
 def _cached(key: str, user: Any, compute: Callable[[], Any]) -> Any:
-    """Figures for the public are cached a few minutes (money sums over the activities of a
-    large organisation take seconds at a million activities); signed-in people, who may see
-    private activities, always get fresh ones."""
+    """Figures for the public are cached until an activity changes (money sums over the
+    activities of a large organisation take seconds at a million activities); signed-in
+    people, who may see private activities, always get them counted afresh."""
     if user is not None and getattr(user, "is_authenticated", False):
         return compute()
     return cache.get_or_set(f"bali:glance:{key}:{_generation()}", compute, GLANCE_CACHE_SECONDS)

@@ -6,8 +6,8 @@ of Python per activity). Here the database joins each activity's countries, sect
 agreements and budget sums into one text column each (a correlated subquery per kind:
 `group_concat` on SQLite, `string_agg` on PostgreSQL), so a single streaming query yields every
 activity complete. Python then only looks the codes up: the cells of each distinct combination
-(`KE 60 % + TZ 40 %`, `TH02 + CC11`) are built once and reused, the names in the active
-language included.
+(countries `KE + TZ`, themes `TH02 + CC11`) are built once and reused, the names in the active
+language included (percentages are read only for the rows per country or sector).
 
 Items inside a joined column are separated by U+001F and their fields by U+001E: characters
 XML 1.0 cannot carry, so no IATI code contains them.
@@ -15,8 +15,8 @@ XML 1.0 cannot carry, so no IATI code contains them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from decimal import InvalidOperation
 from typing import Any
 
@@ -25,7 +25,8 @@ from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 
 from bali.activities.models import Activity
-from bali.exports.rows import as_text, stream
+from bali.core.i18n import UN_LANGUAGES
+from bali.exports.rows import as_text, iso_moment, stream
 from bali.exports.shapes import LIST_SEPARATOR, Namer, number, safe_text
 from bali.organisations.models import Organisation
 from bali.reference import lookups
@@ -107,7 +108,7 @@ def _expressions(vendor: str, lang: str, rows: str) -> dict[str, RawSQL]:
 def flat_values(queryset: QuerySet[Activity], lang: str, rows: str = "activity") -> QuerySet[Any]:
     """The queryset's activities, in its order, as `COLUMNS` tuples (percentages of countries
     or sectors included for `rows="country"` or `"sector"`)."""
-    if lang not in {"ar", "zh", "en", "fr", "ru", "es"}:  # inlined in the SQL: never free text
+    if lang not in UN_LANGUAGES:  # written into the SQL: never free text
         lang = "en"
     # Timestamps as text on SQLite: its driver would parse each into a datetime otherwise.
     updated = as_text("updated_at") if connection.vendor == "sqlite" else F("updated_at")
@@ -124,18 +125,6 @@ def _split(text: str | None) -> list[list[str]]:
     return [item.split(FIELD) for item in text.split(ITEM)] if text else []
 
 
-def _moment_reader() -> Callable[[Any], str]:
-    """Stored UTC timestamps as ISO 8601: SQLite gives naive text, PostgreSQL a datetime."""
-
-    def read(value: Any) -> str:
-        if isinstance(value, datetime):
-            moment = value if value.tzinfo else value.replace(tzinfo=UTC)
-            return moment.astimezone(UTC).isoformat()
-        return value.replace(" ", "T", 1) + "+00:00" if value else ""
-
-    return read
-
-
 class Cells:
     """Builds the CSV cells of flat rows, memoising the cells of each combination of codes."""
 
@@ -143,7 +132,6 @@ class Cells:
         self.names = names
         self.url = base_url + names.detail_path(987654321).replace("987654321", "{}")
         self.regions = lookups.country_regions()
-        self.moment = _moment_reader()
         self.memo: dict[str, dict[Any, Any]] = {
             kind: {} for kind in ("countries", "sectors", "themes", "meas", "money", "orgs")
         }
@@ -248,7 +236,7 @@ class Cells:
             gender_code, names.gender(gender) if gender_code else "",
             _number(budget), currency or "", self.money(money),
             source or "", names.source(source or ""), safe_text(publisher or ""),
-            self.moment(updated), self.url.format(pk),
+            iso_moment(updated), self.url.format(pk),
         ]  # fmt: skip
         return cells, country[4], sector[2]
 
@@ -266,8 +254,6 @@ def _number(text: Any) -> str:
 
 
 def _json(text: str) -> dict[str, str]:
-    import json
-
     try:
         value = json.loads(text)
     except ValueError:

@@ -124,7 +124,7 @@ def _json(value: Any) -> dict[str, str]:
     return value or {}
 
 
-def _moment(value: Any) -> str:
+def iso_moment(value: Any) -> str:
     """A stored UTC timestamp as ISO 8601 (SQLite keeps it as naive text, PostgreSQL gives an
     aware datetime)."""
     if isinstance(value, datetime):
@@ -152,7 +152,7 @@ def _row(values: Sequence[Any]) -> ActivityRow:
         default_currency=currency or "",
         source=source or "",
         source_publisher=publisher or "",
-        updated_at=_moment(updated),
+        updated_at=iso_moment(updated),
         reporting_org_ref="",
         reporting_org_names={},
         reporting_org_id=org_id,

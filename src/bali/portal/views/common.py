@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from bali.activities.filters import ActivityFilters, parse_filters
-from bali.activities.paging import Paging, parse_paging
+from bali.activities.filters import ActivityFilters
+from bali.activities.paging import Paging, parse_search
 from bali.activities.viewers import viewer
 
 __all__ = ["BadQuery", "bad_request", "not_found", "read_search", "viewer"]
@@ -25,19 +25,10 @@ class BadQuery(Exception):
 
 def read_search(request: HttpRequest, default_size: int = 20) -> tuple[ActivityFilters, Paging]:
     """Filters and paging from the query string; BadQuery lists every bad parameter."""
-    errors: dict[str, list[str]] = {}
-    filters, paging = ActivityFilters(), Paging()
     try:
-        filters = parse_filters(request.GET)
+        return parse_search(request.GET, default_size)
     except ValidationError as exc:
-        errors.update(exc.message_dict)
-    try:
-        paging = parse_paging(request.GET, default_size)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    if errors:
-        raise BadQuery(errors)
-    return filters, paging
+        raise BadQuery(exc.message_dict) from exc
 
 
 def bad_request(request: HttpRequest, errors: dict[str, list[str]]) -> HttpResponse:

@@ -17,10 +17,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 
 from bali.activities.filters import SORTS, ActivityFilters
-from bali.activities.paging import MAX_PAGE_SIZE, Paging, past_the_end_message
+from bali.activities.paging import MAX_PAGE_SIZE, Paging, PastTheEnd, find_page
 from bali.portal.facets import MORE_LIMIT, SORT_LABELS, facet_panel, query_string
 from bali.portal.views.common import BadQuery, bad_request, not_found, read_search, viewer
-from bali.search.service import QueryError, SearchPage, search
+from bali.search.service import QueryError, SearchPage
 
 PAGER_WINDOW = 2
 
@@ -71,23 +71,13 @@ def _exports(filters: ActivityFilters) -> dict[str, str]:
 def search_page(request: HttpRequest) -> HttpResponse:
     try:
         filters, paging = read_search(request)
-        result = search(
-            filters,
-            viewer(request),
-            page=paging.page,
-            page_size=paging.page_size,
-            cursor=paging.cursor,
-            facet_limit=MORE_LIMIT,
-        )
+        result = find_page(filters, paging, viewer(request), MORE_LIMIT)
     except BadQuery as exc:
         return bad_request(request, exc.errors)
     except QueryError as exc:
         return bad_request(request, {"q": [str(exc)]})
-    if paging.cursor is None and paging.page > result.page_count:
-        first = query_string(filters.as_params())
-        return not_found(
-            request, past_the_end_message(paging.page, result.page_count), back_url=first
-        )
+    except PastTheEnd as exc:
+        return not_found(request, str(exc), back_url=query_string(filters.as_params()))
     prefetch_related_objects(result.results, "countries", "themes")
     context = {
         "filters": filters,
