@@ -1,12 +1,18 @@
 """Benchmark of the IATI import: activities per second and peak memory, cold and unchanged.
 
     .venv/bin/python bench/import.py --activities 100000 [--database sqlite|postgresql|both]
+                                     [--jobs N] [--data DIR]
 
-Builds the real samples repeated with new identifiers up to N activities (`import_data.py`),
-then for each database: an empty database (migrated, reference data loaded), a cold import of
-every file, and the same import again (nothing changed, so nothing is written). Each import is
-`bali import-iati FOLDER --json` in its own process; the time is the process's wall time and the
-memory its peak resident set (RSS high-water mark, from wait4). Prints JSON.
+Builds the real samples repeated with new identifiers up to N activities (`import_data.py`;
+`--data DIR` keeps them there for later runs), then for each database: an empty database
+(migrated, reference data loaded), a cold import of every file, and the same import again
+(nothing changed, so nothing is written). Each import is `bali import-iati FOLDER --json --jobs
+N` in its own process. Measured: wall time from start to exit (Django start-up included), CPU
+time of the importing process and of its reader processes (sampled from /proc every 50 ms, so
+the last ~50 ms of a process may be missed), the peak of their summed proportional resident
+memory (PSS: pages a forked reader shares with its parent count once), and the machine's load
+average before and after (the cores are shared: with a load above the number of cores the wall
+time is longer than the CPU time alone explains). Prints JSON.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -29,19 +36,81 @@ from import_data import build  # noqa: E402
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 PG_SERVER = os.environ.get("BALI_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 PG_DATABASE = "bali_bench_import"
+TICK = os.sysconf("SC_CLK_TCK")
 
 
-def _run(args: list[str], env: dict[str, str]) -> tuple[float, float, int, str]:
-    """(wall seconds, CPU seconds, peak RSS in MB, stdout) of a child process."""
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+def _stat(pid: int) -> tuple[float, int] | None:
+    """(CPU seconds, proportional resident bytes) of a live process. PSS, not RSS: a forked
+    reader shares its parent's pages, which RSS would count twice."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return None
+    pss = next((line.split()[1] for line in rollup.splitlines() if line.startswith("Pss:")), "0")
+    return (int(fields[11]) + int(fields[12])) / TICK, int(pss) * 1024
+
+
+class TreeSampler(threading.Thread):
+    """Samples a process and its children: CPU seconds per process, peak summed PSS."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.cpu: dict[int, float] = {}
+        self.peak_rss = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            total = 0
+            for pid in (self.pid, *_children(self.pid)):
+                found = _stat(pid)
+                if found is not None:
+                    self.cpu[pid] = found[0]
+                    total += found[1]
+            self.peak_rss = max(self.peak_rss, total)
+            time.sleep(0.05)
+
+
+def _load() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def _run(args: list[str], env: dict[str, str]) -> dict[str, Any]:
+    load_before = _load()
     started = time.perf_counter()
     process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    sampler = TreeSampler(process.pid)
+    sampler.start()
     assert process.stdout is not None
     output = process.stdout.read().decode()
     _pid, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
+    sampler.done.set()
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         raise SystemExit(f"{' '.join(args)} failed with status {status}")
-    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, output
+    own = sampler.cpu.get(process.pid, 0.0)
+    readers = [round(cpu, 2) for pid, cpu in sampler.cpu.items() if pid != process.pid]
+    return {
+        "seconds": seconds,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,  # the process and its readers (wait4)
+        "writer_cpu_seconds": round(own, 2),
+        "reader_cpu_seconds": readers,
+        "peak_memory_mb": round(sampler.peak_rss / 2**20),  # summed PSS of all processes
+        "peak_rss_mb": usage.ru_maxrss // 1024,  # RSS of the largest process (wait4)
+        "load_before": load_before,
+        "load_after": _load(),
+        "output": output,
+    }
 
 
 def _fresh_database(kind: str, workdir: Path) -> dict[str, str]:
@@ -58,11 +127,14 @@ def _fresh_database(kind: str, workdir: Path) -> dict[str, str]:
     return env
 
 
-def _measure(label: str, folder: Path, env: dict[str, str], expected: int) -> dict[str, Any]:
-    seconds, cpu, peak_mb, output = _run(
-        [PYTHON, "-m", "bali", "import-iati", str(folder), "--json", "-v", "0"], env
-    )
-    summary = json.loads(output)
+def _measure(
+    label: str, folder: Path, env: dict[str, str], expected: int, jobs: int
+) -> dict[str, Any]:
+    command = [PYTHON, "-m", "bali", "import-iati", str(folder), "--json", "-v", "0"]
+    measured = _run([*command, "--jobs", str(jobs)], env)
+    summary = json.loads(measured.pop("output"))
+    seconds = measured.pop("seconds")
+    busiest = max([measured["writer_cpu_seconds"], *measured["reader_cpu_seconds"]])
     return {
         "run": label,
         "activities": summary["activities"],
@@ -72,44 +144,65 @@ def _measure(label: str, folder: Path, env: dict[str, str], expected: int) -> di
         "skipped": summary["skipped"],
         "seconds": round(seconds, 2),
         "activities_per_second": round(summary["activities"] / seconds),
-        "cpu_seconds": round(cpu, 2),
-        "activities_per_cpu_second": round(summary["activities"] / cpu),
-        "peak_rss_mb": peak_mb,
+        **measured,
+        "cpu_seconds": round(measured["cpu_seconds"], 2),
+        "activities_per_cpu_second": round(summary["activities"] / measured["cpu_seconds"]),
+        # What the wall time would be with a free core for each process: the busiest one.
+        "activities_per_busiest_cpu_second": round(summary["activities"] / busiest)
+        if busiest
+        else None,
         "complete": summary["activities"] == expected,
     }
 
 
-def bench_database(kind: str, folder: Path, workdir: Path, count: int) -> dict[str, Any]:
+def bench_database(kind: str, folder: Path, workdir: Path, count: int, jobs: int) -> dict[str, Any]:
     env = _fresh_database(kind, workdir)
     return {
         "database": kind,
+        "jobs": jobs,
         "runs": [
-            _measure("cold import", folder, env, count),
-            _measure("unchanged re-import", folder, env, count),
+            _measure("cold import", folder, env, count, jobs),
+            _measure("unchanged re-import", folder, env, count, jobs),
         ],
     }
+
+
+def _input(folder: Path, count: int) -> int:
+    """Build the input, or reuse it when `folder` already holds `count` activities."""
+    marker = folder / "activities.txt"
+    if marker.exists() and marker.read_text().strip() == str(count):
+        return count
+    for old in folder.glob("*.xml"):
+        old.unlink()
+    written = build(folder, count)
+    marker.write_text(str(written))
+    return written
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--activities", type=int, default=20_000)
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="sqlite")
+    parser.add_argument("--jobs", type=int, default=2, help="bali import-iati --jobs (default 2)")
+    parser.add_argument("--data", type=Path, help="folder for the input files, kept between runs")
     args = parser.parse_args()
     kinds = ("sqlite", "postgresql") if args.database == "both" else (args.database,)
     with tempfile.TemporaryDirectory(prefix="bali-bench-import-") as scratch:
         workdir = Path(scratch)
-        folder = workdir / "files"
-        written = build(folder, args.activities)
-        size = sum(p.stat().st_size for p in folder.iterdir())
-        files = len(list(folder.iterdir()))
-        results = [bench_database(kind, folder, workdir, written) for kind in kinds]
+        folder = args.data or workdir / "files"
+        folder.mkdir(parents=True, exist_ok=True)
+        written = _input(folder, args.activities)
+        files = sorted(folder.glob("*.xml"))
+        size = sum(p.stat().st_size for p in files)
+        results = [bench_database(k, folder, workdir, written, args.jobs) for k in kinds]
     print(
         json.dumps(
             {
                 "benchmark": "iati-import",
                 "activities": written,
-                "files": files,
+                "files": len(files),
                 "megabytes": round(size / 1e6, 1),
+                "cores": os.cpu_count(),
                 "results": results,
             },
             indent=2,

@@ -4,9 +4,15 @@ importer, and small hand-made IATI files."""
 from __future__ import annotations
 
 import os
+import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from lxml import etree
@@ -130,3 +136,53 @@ def _leave_no_process_state() -> Iterator[None]:
     except ImportError:  # the engine has no process state to forget
         return
     engine.reset()
+
+
+@dataclass
+class ExternalDatabase:
+    """A database a `bali` subprocess can use, and a way to read it from the test."""
+
+    env: dict[str, str]
+    path: Path | None  # the SQLite file; None: the PostgreSQL test database itself
+
+    def scalar(self, sql: str) -> Any:
+        if self.path is not None:
+            with closing(sqlite3.connect(self.path, timeout=20)) as database:
+                return database.execute(sql).fetchone()[0]
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchone()[0]
+
+    def bali(self, *args: str, **kwargs: Any) -> subprocess.Popen[bytes]:
+        command = [sys.executable, "-m", "bali", *args]
+        return subprocess.Popen(command, env=self.env, cwd=REPO, **kwargs)
+
+
+@pytest.fixture
+def external_database(transactional_db: None, tmp_path: Path) -> ExternalDatabase:
+    """The test database's schema and reference data, for commands run as real processes.
+
+    SQLite: a file copy of the test database (which may live in memory, out of another
+    process's reach). PostgreSQL: the test database itself, which this test commits to
+    (`transactional_db` empties it afterwards).
+    """
+    from django.db import connection
+
+    env = {**os.environ, "BALI_DATA_DIR": str(tmp_path / "data")}
+    env.pop("BALI_TEST_DB_NAME", None)
+    if connection.vendor == "sqlite":
+        path = tmp_path / "external.sqlite3"
+        connection.ensure_connection()
+        with closing(sqlite3.connect(path)) as target:
+            connection.connection.backup(target)
+        env["BALI_DATABASE_URL"] = f"sqlite:///{path}"
+        return ExternalDatabase(env, path)
+    settings = connection.settings_dict
+    password = f":{quote(settings['PASSWORD'])}" if settings.get("PASSWORD") else ""
+    env["BALI_DATABASE_URL"] = (
+        f"postgresql://{quote(settings['USER'])}{password}@{settings['HOST'] or '127.0.0.1'}:"
+        f"{settings['PORT'] or 5432}/{settings['NAME']}"
+    )
+    return ExternalDatabase(env, None)

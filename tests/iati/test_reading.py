@@ -251,7 +251,7 @@ def test_pilot_activity_gets_an_identifier_from_its_other_identifier(
     assert data["sectors"] == [
         {
             "code": "LD",
-            "vocabulary": "99",
+            "vocabulary": "WB",  # a 1.x publisher's own vocabulary: kept as published
             "vocabulary_uri": "",
             "percentage": "100",
             "names": {"en": "Power"},
@@ -259,6 +259,10 @@ def test_pilot_activity_gets_an_identifier_from_its_other_identifier(
     ]
     assert data["transactions"][0]["date"] == "2007-07-17"
     assert any("P084404" in issue.text() for issue in report.issues)
+    assert any(
+        "vocabulary WB is not an IATI SectorVocabulary code; kept as published" in issue.text()
+        for issue in report.issues
+    )
 
 
 def test_duplicates_in_a_file_the_last_one_wins(run_import: Callable[..., ImportReport]) -> None:

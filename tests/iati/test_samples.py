@@ -194,7 +194,8 @@ def test_oxfam_1_00_own_sector_vocabulary(imported: ImportReport) -> None:
         "en": "Community Mobilisation to End Violence Against Women in Bangladesh-01"
     }
     assert data["hierarchy"] == 2
-    assert data["sectors"][0]["code"] == "Aim5" and data["sectors"][0]["vocabulary"] == "99"
+    # <sector vocabulary="oxfamgb" code="Aim5">: Oxfam's own vocabulary, kept as published
+    assert data["sectors"][0]["code"] == "Aim5" and data["sectors"][0]["vocabulary"] == "oxfamgb"
     assert ("2", "683587") in [(t["type"], t["value"]) for t in data["transactions"]]
 
 

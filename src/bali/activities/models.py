@@ -237,7 +237,7 @@ class RecipientRegion(models.Model):
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="regions")
     code = models.CharField(max_length=20)
-    vocabulary = models.CharField(max_length=4, default="1")
+    vocabulary = models.CharField(max_length=40, default="1")
     vocabulary_uri = models.CharField(max_length=500, blank=True)
     percentage = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
 
@@ -246,10 +246,11 @@ class RecipientRegion(models.Model):
 
 
 class ActivitySector(models.Model):
-    """A sector in any vocabulary: 1 = DAC 5-digit, 2 = DAC 3-digit; others kept as published."""
+    """A sector in any vocabulary: 1 = DAC 5-digit, 2 = DAC 3-digit; others kept as published
+    (IATI codes, and 1.x publishers' own vocabulary names such as `oxfamgb`)."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="sectors")
-    vocabulary = models.CharField(max_length=4, default="1")
+    vocabulary = models.CharField(max_length=40, default="1")
     vocabulary_uri = models.CharField(max_length=500, blank=True)
     code = models.CharField(max_length=40)
     percentage = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
@@ -281,7 +282,7 @@ class ActivityTheme(models.Model):
 
 class PolicyMarker(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="policy_markers")
-    vocabulary = models.CharField(max_length=4, default="1")
+    vocabulary = models.CharField(max_length=40, default="1")
     vocabulary_uri = models.CharField(max_length=500, blank=True)
     code = models.CharField(max_length=20)
     significance = models.CharField(max_length=2, blank=True)

@@ -1,10 +1,11 @@
-"""Fast inserts and deletes of activity child rows, for the importer only.
+"""Fast row building, inserts, updates and deletes of activity rows, for the importer only.
 
-Building Django model instances for the ~20 child rows of each imported activity costs more
-than parsing it, so the importer turns activity data into plain tuples and inserts them with
-one `executemany` per table on SQLite and one `COPY` per table on PostgreSQL. Values are adapted
+Building Django model instances for the ~20 rows of each imported activity costs more than
+parsing it, so the importer turns activity data into plain lists and inserts them with one
+`executemany` per table on SQLite and one `COPY` per table on PostgreSQL. Values are adapted
 here the way Django stores them (JSON text, decimals, ISO dates), so the ORM reads the rows back
-exactly as if it had written them. Callers run inside a transaction.
+exactly as if it had written them. Adapting needs no database connection (a reader process has
+none); inserting runs inside the caller's transaction.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False)
 _STRING = json.encoder.encode_basestring  # the C implementation when available
 
 
-def _json(value: Any) -> str:
+def json_text(value: Any) -> str:
     """JSON text as Django stores it; {language: text} dicts (most values) without the
     general encoder, which costs more than the rest of the row."""
     if not value:
@@ -48,7 +49,8 @@ def _date(value: Any) -> str | None:
 
 
 @lru_cache(maxsize=1024)  # a batch shares one `now`, and publishers' timestamps repeat
-def _datetime(value: datetime | None) -> Any:
+def adapt_datetime(value: datetime | None) -> Any:
+    """The stored form of a date-time (`connection.ops` only formats: no query is made)."""
     return connection.ops.adapt_datetimefield_value(value)
 
 
@@ -58,30 +60,37 @@ def _same(value: Any) -> Any:
 
 def _adapter(field: models.Field) -> Callable[[Any], Any]:
     if isinstance(field, models.JSONField):
-        return _json
+        return json_text
     if isinstance(field, models.DecimalField):
         return _decimal
     if isinstance(field, models.DateTimeField):
-        return _datetime
+        return adapt_datetime
     if isinstance(field, models.DateField):
         return _date
     return _same
 
 
 class Table:
-    """The columns of one model (all but the primary key) and a fast row builder for them.
+    """The columns of one model in insertion order, and a fast row builder for them.
 
-    `row(values, pk=None)` returns a tuple in column order from a dict of field values (absent
-    keys take the field default; `pk`, when given, is the `activity_id`); the builder is
-    generated once per model, because it runs for every child row of every imported activity.
+    `lead` names columns whose values the caller supplies first (the activity id, an
+    organisation id), in that order; the other columns (all but the primary key) follow.
+    `row(values, lead_values)` returns a list: `lead_values` then each other field's adapted
+    value from the dict `values` (absent keys take the field default). A list, so that the
+    writer can fill in ids in place. The builder is generated once per model, because it runs
+    for every child row of every imported activity.
     """
 
-    def __init__(self, model: type[models.Model]) -> None:
+    def __init__(self, model: type[models.Model], lead: tuple[str, ...] = ()) -> None:
         self.model = model
         self.name = str(model._meta.db_table)
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        self.attnames = [f.attname for f in fields]
-        self.columns = [str(f.column) for f in fields]
+        by_attname = {f.attname: f for f in model._meta.concrete_fields}
+        fields = [
+            f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in lead
+        ]
+        self.lead = lead
+        self.attnames = [*lead, *(f.attname for f in fields)]
+        self.columns = [str(by_attname[a].column) for a in self.attnames]
         namespace: dict[str, Any] = {}
         parts = []
         for index, field in enumerate(fields):
@@ -92,28 +101,25 @@ class Table:
             getter = f"get({field.attname!r}, d{index})"
             if isinstance(default, (dict, list)):  # a fresh copy is not needed: only dumped
                 getter = f"get({field.attname!r}) or d{index}"
-            if field.attname == "activity_id":
-                getter = f"(pk if pk is not None else {getter})"
             parts.append(getter if adapt is _same else f"a{index}({getter})")
         source = (
-            "def row(values, pk=None):\n    get = values.get\n    return ("
+            "def row(values, lead):\n    get = values.get\n    return [*lead, "
             + ", ".join(parts)
-            + ",)\n"
+            + "]\n"
         )
         exec(source, namespace)
-        self.row: Callable[..., tuple[Any, ...]] = namespace["row"]
+        self.row: Callable[[dict[str, Any], Sequence[Any]], list[Any]] = namespace["row"]
 
 
 @cache
-def table(model: type[models.Model]) -> Table:
-    return Table(model)
+def table(model: type[models.Model], lead: tuple[str, ...] = ("activity_id",)) -> Table:
+    return Table(model, lead)
 
 
-def insert(model: type[models.Model], rows: Sequence[tuple[Any, ...]]) -> None:
-    """Insert rows (tuples from `table(model).row`); no primary keys are returned."""
+def insert(spec: Table, rows: Sequence[Sequence[Any]]) -> None:
+    """Insert rows built by `spec.row` (ids filled in)."""
     if not rows:
         return
-    spec = table(model)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(c) for c in spec.columns)
     with connection.cursor() as cursor:
@@ -144,17 +150,43 @@ def delete_where_in(model: type[models.Model], column: str, ids: Sequence[int]) 
             )
 
 
-def update_rows(
-    model: type[models.Model], attnames: list[str], rows: list[tuple[Any, ...]]
-) -> None:
-    """UPDATE each row by primary key; a row is (values in `attnames` order..., pk)."""
+def update_rows(model: type[models.Model], columns: list[str], rows: list[list[Any]]) -> None:
+    """UPDATE each row by primary key; a row is (values in `columns` order..., pk)."""
     if not rows:
         return
-    meta = model._meta
     quote = connection.ops.quote_name
-    fields = {f.attname: str(f.column) for f in meta.concrete_fields}
-    assignments = ", ".join(f"{quote(fields[a])} = %s" for a in attnames)
+    assignments = ", ".join(f"{quote(c)} = %s" for c in columns)
+    meta = model._meta
     primary = quote(str(meta.pk.column)) if meta.pk is not None else "id"
     sql = f"UPDATE {quote(str(meta.db_table))} SET {assignments} WHERE {primary} = %s"
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def allocate_ids(model: type[models.Model], count: int) -> list[int]:
+    """`count` new primary keys for rows inserted with explicit ids (no round trip per row,
+    no read-back by identifier). Call inside the transaction that inserts them.
+
+    PostgreSQL: taken from the table's sequence, so concurrent writers never get them.
+    SQLite: the next ids after the largest ever used (AUTOINCREMENT's `sqlite_sequence` and the
+    table itself); the write transaction holds the database lock until they are inserted.
+    """
+    if count <= 0:
+        return []
+    name = str(model._meta.db_table)
+    column = str(model._meta.pk.column) if model._meta.pk is not None else "id"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [name, column, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        quote = connection.ops.quote_name
+        cursor.execute(
+            f"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+            f"coalesce((SELECT max({quote(column)}) FROM {quote(name)}), 0))",
+            [name],
+        )
+        start = int(cursor.fetchone()[0]) + 1
+    return list(range(start, start + count))

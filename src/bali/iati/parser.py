@@ -234,9 +234,10 @@ class ActivityStream:
                     del parent[0]
             pending.element = None
 
-    def batches(self) -> Iterator[list[Pending]]:
+    def batches(self, release: bool = True) -> Iterator[list[Pending]]:
         """Batches of pending activities; a batch's elements are freed when the next batch is
-        asked for."""
+        asked for (with `release=False` the caller frees them with `release`, in order, and
+        may keep a batch while the next ones are parsed)."""
         prefix, root_tag = sniff(self.stream)
         if root_tag == "iati-organisations":
             raise FileError(ORGANISATION_FILE, 1)
@@ -262,12 +263,14 @@ class ActivityStream:
                 batch.append(self._pending(element))
                 if len(batch) >= self.batch_size:
                     yield batch
-                    self.release(batch)
+                    if release:
+                        self.release(batch)
                     batch = []
         except etree.XMLSyntaxError as exc:
             error = FileError(BROKEN_XML, exc.lineno, reason=_syntax_reason(exc))
         if batch:  # what was read before a syntax error is still imported
             yield batch
-            self.release(batch)
+            if release:
+                self.release(batch)
         if error is not None:
             raise error

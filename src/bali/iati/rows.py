@@ -1,8 +1,8 @@
-"""Activity rows of an import batch: updates, child rows, results and history, in bulk.
+"""Child rows, results and history of an import batch, in bulk (inside the batch's transaction).
 
-Child rows come from `bali.activities.writes.child_values`, the function every write path uses,
-so the importer stores exactly what an editor's save would store for the same data (derived
-themes included); only the way they reach the database differs (`bulk.py`).
+Child rows come from `bali.activities.writes.child_values`, the function every write path uses
+(see `prepare.py`), so the importer stores exactly what an editor's save would store for the
+same data (derived themes included); only the way they reach the database differs.
 """
 
 from __future__ import annotations
@@ -29,14 +29,14 @@ from bali.activities.models import (
     Result,
     Transaction,
 )
-from bali.activities.writes import child_values
 from bali.iati import bulk
 
 if TYPE_CHECKING:
-    from bali.iati.importer import Provenance, ToWrite
+    from bali.iati.prepare import Light, Provenance
+    from bali.iati.store import Stored
 
+MEAS = Activity.meas.through
 CHILD_MODELS = (
-    ParticipatingOrg,
     RecipientCountry,
     RecipientRegion,
     ActivitySector,
@@ -46,74 +46,38 @@ CHILD_MODELS = (
     Transaction,
     DocumentLink,
     RelatedActivity,
+    MEAS,
 )
-MEAS = Activity.meas.through
-UPDATED_FIELDS = [
-    f.attname
-    for f in Activity._meta.concrete_fields
-    if not f.primary_key and f.attname not in ("created_at", "created_by_id")
-]
+BY_LABEL = {model._meta.label: model for model in CHILD_MODELS}
 
 
-def insert_activities(values: list[dict[str, Any]]) -> list[int]:
-    """Insert new activities; returns their ids in the same order."""
-    bulk.insert(Activity, [bulk.table(Activity).row(v) for v in values])
-    identifiers = [v["iati_identifier"] for v in values]
-    ids: dict[str, int] = {}
-    for start in range(0, len(identifiers), 900):
-        ids.update(
-            Activity.objects.filter(
-                iati_identifier__in=identifiers[start : start + 900]
-            ).values_list("iati_identifier", "pk")
-        )
-    return [ids[identifier] for identifier in identifiers]
-
-
-def update_activities(values: list[dict[str, Any]], pks: list[int]) -> None:
-    """Write every column of stored activities (the import replaces the whole record)."""
-    table = bulk.table(Activity)
-    positions = [table.attnames.index(name) for name in UPDATED_FIELDS]
-    rows = []
-    for value, pk in zip(values, pks, strict=True):
-        row = table.row(value)
-        rows.append((*(row[i] for i in positions), pk))
-    bulk.update_rows(Activity, UPDATED_FIELDS, rows)
-
-
-def _delete_children(ids: list[int]) -> None:
+def delete_children(ids: list[int]) -> None:
+    """Delete every child row of these activities (an update replaces them all)."""
     periods = IndicatorPeriod.objects.filter(indicator__result__activity_id__in=ids)
     periods._raw_delete(periods.db)  # type: ignore[attr-defined]
     indicators = Indicator.objects.filter(result__activity_id__in=ids)
     indicators._raw_delete(indicators.db)  # type: ignore[attr-defined]
-    for model in (Result, *CHILD_MODELS, MEAS):
+    for model in (Result, ParticipatingOrg, *CHILD_MODELS):
         bulk.delete_where_in(model, "activity_id", ids)
 
 
-def replace_children(written: Sequence[tuple[int, dict[str, Any]]], fresh: list[int]) -> None:
-    """Insert the child rows of each (activity id, data); stored ones are deleted first."""
-    stale = [pk for pk, _data in written if pk not in set(fresh)]
-    if stale:
-        _delete_children(stale)
-    per_model: dict[type, list[tuple[Any, ...]]] = {model: [] for model in CHILD_MODELS}
-    meas: list[tuple[Any, ...]] = []
-    results: list[tuple[int, list[dict[str, Any]]]] = []
-    for pk, data in written:
-        for model, items in child_values(data).items():
-            row = bulk.table(model).row
-            per_model[model].extend([row(values, pk) for values in items])
-        meas.extend(
-            bulk.table(MEAS).row({"activity_id": pk, "mea_id": code})
-            for code in sorted(set(data.get("meas") or []))
-        )
-        if data.get("results"):
-            results.append((pk, data["results"]))
-    for model, model_rows in per_model.items():
-        bulk.insert(model, model_rows)
-    bulk.insert(MEAS, meas)
-    _insert_results(results)
+def insert_children(children: dict[str, list[list[Any]]], pk_of: dict[int, int]) -> None:
+    """Insert child rows `[index, ...]` of the written activities, the index replaced by the
+    activity id; rows of activities not written (`pk_of` lacks them) are left out."""
+    for label, rows in children.items():
+        bulk.insert(bulk.table(BY_LABEL[label]), with_ids(rows, pk_of))
 
 
-def _insert_results(items: list[tuple[int, list[dict[str, Any]]]]) -> None:
+def with_ids(rows: list[list[Any]], pk_of: dict[int, int]) -> list[list[Any]]:
+    """The rows with their activity index replaced by the activity id, in place."""
+    if any(row[0] not in pk_of for row in rows):
+        rows = [row for row in rows if row[0] in pk_of]
+    for row in rows:
+        row[0] = pk_of[row[0]]
+    return rows
+
+
+def insert_results(items: list[tuple[int, list[dict[str, Any]]]]) -> None:
     """Results need their ids for indicators, and indicators for periods: ORM bulk_create,
     which returns ids on SQLite and PostgreSQL (results are rare in published data)."""
     results, indicator_specs = [], []
@@ -149,38 +113,41 @@ def _insert_results(items: list[tuple[int, list[dict[str, Any]]]]) -> None:
 
 
 def insert_history(
-    written: Sequence[tuple[ToWrite, int]], origin: Provenance, now: datetime
+    written: Sequence[tuple[Light, Stored | None, int]], origin: Provenance, now: datetime
 ) -> None:
     """One `import_create` / `import_update` row per activity, naming the run and file.
 
-    Kept cheap on purpose: the provenance that changed, not a field-by-field diff (which would
-    need the stored record read back for every imported activity).
+    `written` holds (light, stored record or None for a new activity, activity id). Kept cheap
+    on purpose: the provenance that changed, not a field-by-field diff (which would need the
+    stored record read back for every imported activity).
     """
-    row = bulk.table(ActivityChange).row
-    history = []
-    for item, pk in written:
-        timestamp = item.pending.timestamp.isoformat() if item.pending.timestamp else None
-        if item.stored is None:
-            action = ChangeAction.IMPORT_CREATE
-            changes = {
-                "source_file": [None, origin.source_file],
-                "source_timestamp": [None, timestamp],
-            }
-        else:
-            action = ChangeAction.IMPORT_UPDATE
-            old = item.stored.timestamp.isoformat() if item.stored.timestamp else None
-            changes = {"source_timestamp": [old, timestamp]}
-        history.append(
-            row(
-                {
-                    "activity_id": pk,
-                    "iati_identifier": item.pending.identifier,
-                    "at": now,
-                    "actor_id": origin.actor_id,
-                    "actor_label": origin.actor_label[:300],
-                    "action": str(action),
-                    "changes": changes,
-                }
-            )
-        )
-    bulk.insert(ActivityChange, history)
+    spec = bulk.table(ActivityChange)
+    label = origin.actor_label[:300]
+    history = [
+        spec.row(_change(light, stored, origin, now, label), [pk]) for light, stored, pk in written
+    ]
+    bulk.insert(spec, history)
+
+
+def _change(
+    light: Light, stored: Stored | None, origin: Provenance, now: datetime, label: str
+) -> dict[str, Any]:
+    stamp = light.timestamp.isoformat() if light.timestamp else None
+    if stored is None:
+        action = ChangeAction.IMPORT_CREATE
+        changes: dict[str, Any] = {
+            "source_file": [None, origin.source_file],
+            "source_timestamp": [None, stamp],
+        }
+    else:
+        action = ChangeAction.IMPORT_UPDATE
+        old = stored.timestamp.isoformat() if stored.timestamp else None
+        changes = {"source_timestamp": [old, stamp]}
+    return {
+        "iati_identifier": light.identifier,
+        "at": now,
+        "actor_id": origin.actor_id,
+        "actor_label": label,
+        "action": str(action),
+        "changes": changes,
+    }

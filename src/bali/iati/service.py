@@ -7,14 +7,18 @@ an error for that file only: the others are imported, and the summary says which
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
-from bali.iati.importer import BatchResult, Importer, Provenance
+from bali.iati import workers
+from bali.iati.importer import Importer
 from bali.iati.issues import ERROR, WARNING, Issue
 from bali.iati.parser import ActivityStream, FileError
+from bali.iati.prepare import LightBatch, Provenance
 from bali.iati.sources import Source, SourceError, open_source
+from bali.iati.store import BatchResult, Decision
 
 
 @dataclass
@@ -106,6 +110,7 @@ class ImportOptions:
     actor_id: int | None = None
     actor_label: str = ""
     batch_size: int = 500
+    jobs: int = 1  # processes: with N > 1, N - 1 reader processes and this one writing
 
 
 def _limit_for(source: Source, options: ImportOptions) -> int | None:
@@ -137,14 +142,26 @@ class ImportService:
             for listener in self.listeners:
                 listener.issues(issues)
 
-    def _read_file(self, source: Source, file_report: FileReport) -> None:
-        origin = Provenance(
+    def _origin(self, source: Source) -> Provenance:
+        return Provenance(
             source_file=source.label,
-            version="",
             publisher=self.options.publisher,
             actor_id=self.options.actor_id,
             actor_label=self.options.actor_label,
         )
+
+    def _batch_done(
+        self, file_report: FileReport, result: BatchResult, size: int, bytes_done: int
+    ) -> None:
+        file_report.counts.add_batch(result, size)
+        self.report.totals.add_batch(result, size)
+        self._issues(file_report, result.issues)
+        for listener in self.listeners:
+            listener.batch_done(self.report, self.bytes_before + bytes_done)
+
+    def _read_file(self, source: Source, file_report: FileReport) -> None:
+        """Read, decide and write the batches of one file in this process."""
+        origin = self._origin(source)
         with open_source(source, _limit_for(source, self.options)) as (stream, counter):
             parsed = ActivityStream(stream, source.label, self.options.batch_size)
             try:
@@ -153,34 +170,78 @@ class ImportService:
                     self._issues(file_report, parsed.info.issues)
                     parsed.info.issues = []
                     result = self.importer.import_batch(batch, parsed.info, origin)
-                    file_report.counts.add_batch(result, len(batch))
-                    self.report.totals.add_batch(result, len(batch))
-                    self._issues(file_report, result.issues)
-                    for listener in self.listeners:
-                        listener.batch_done(self.report, self.bytes_before + counter.count)
+                    self._batch_done(file_report, result, len(batch), counter.count)
             finally:
                 self._issues(file_report, parsed.info.issues)
                 self.bytes_before += counter.count
 
-    def import_source(self, index: int, total: int, source: Source) -> FileReport:
+    def _read_from(
+        self, channel: workers.Channel, index: int, source: Source, file_report: FileReport
+    ) -> None:
+        """Decide and write the batches of one file that a reader process reads."""
+        origin = self._origin(source)
+        writer = self.importer.writer
+        waiting: deque[tuple[LightBatch, Decision]] = deque()
+        for message in workers.messages(channel, index):
+            if message[0] == "light":
+                _kind, _index, light, file_report.version, issues = message
+                self._issues(file_report, issues)
+                decision = writer.decide(light, source.label)
+                channel.decide(decision.codes)
+                waiting.append((light, decision))
+            elif message[0] == "batch":
+                _kind, payload, bytes_done, issues = message
+                self._issues(file_report, issues)
+                light, decision = waiting.popleft()
+                result = writer.write(light, decision, payload, origin)
+                self._batch_done(file_report, result, light.size, bytes_done)
+            else:
+                _kind, _index, version, issues, problem, bytes_done = message
+                file_report.version = version or file_report.version
+                self._issues(file_report, issues)
+                self.bytes_before += bytes_done
+                if problem is not None:
+                    self._failed(file_report, problem)
+
+    def _failed(self, file_report: FileReport, issue: Issue) -> None:
+        file_report.failed = True
+        file_report.error = issue.text()
+        self._issues(file_report, [issue])
+
+    def import_source(
+        self, index: int, total: int, source: Source, channel: workers.Channel | None = None
+    ) -> FileReport:
         file_report = FileReport(source.label)
         self.report.files.append(file_report)
         for listener in self.listeners:
             listener.file_started(index, total, source)
         try:
-            self._read_file(source, file_report)
+            if channel is None:
+                self._read_file(source, file_report)
+            else:
+                self._read_from(channel, index, source, file_report)
         except (FileError, SourceError) as exc:
-            file_report.failed = True
-            issue = _file_issue(source, exc)
-            file_report.error = issue.text()
-            self._issues(file_report, [issue])
+            self._failed(file_report, _file_issue(source, exc))
         for listener in self.listeners:
             listener.file_finished(file_report)
         return file_report
 
     def run(self, sources: list[Source]) -> ImportReport:
-        for index, source in enumerate(sources):
-            self.import_source(index, len(sources), source)
+        with workers.fewer_collections():
+            return self._run(sources)
+
+    def _run(self, sources: list[Source]) -> ImportReport:
+        if self.options.jobs <= 1 or not sources:
+            for index, source in enumerate(sources):
+                self.import_source(index, len(sources), source)
+            return self.report
+        limits = [_limit_for(source, self.options) for source in sources]
+        pool = workers.ReaderPool(sources, limits, self.options.jobs - 1, self.options)
+        try:
+            for index, source in enumerate(sources):
+                self.import_source(index, len(sources), source, pool.channel(index))
+        finally:
+            pool.close()
         return self.report
 
 

@@ -31,9 +31,9 @@ INFERRED = BALI + "inferred"
 _LANGUAGE = re.compile(r"[a-z]{2,8}")
 CLIPPED = gettext_noop("%(what)s is longer than %(max)d characters; cut")
 OWN_VOCABULARY = gettext_noop(
-    "vocabulary %(value)s is not an IATI %(list)s code; read as 99 (the reporting "
-    "organisation's own vocabulary)"
+    "vocabulary %(value)s is not an IATI %(list)s code; kept as published"
 )
+VOCABULARY_LENGTH = 40  # the vocabulary columns of sectors, regions and policy markers
 
 
 @dataclass(slots=True)
@@ -190,15 +190,19 @@ def boolean(element: Any, name: str, state: ReadState) -> bool | None:
 
 
 def vocabulary(element: Any, codelist: str, state: ReadState) -> str:
-    """The vocabulary code: absent is 1 (OECD DAC); a name no codelist knows (1.x publishers'
-    own vocabularies, such as `oxfamgb` or `WB`) is 99, the reporting organisation's own."""
+    """The vocabulary code: absent is 1 (OECD DAC); 1.x codes (`DAC`, `RO`) and names are mapped
+    to 2.x. A vocabulary no codelist knows (1.x publishers' own, such as `oxfamgb` or `WB`) is
+    kept as published, with a warning: its codes mean something only in that vocabulary."""
     raw = element.get("vocabulary")
     if raw is None or not raw.strip():
         return "1"
+    if raw in codes.table(codelist).codes:
+        return raw
     value, problem = codes.table(codelist).read(raw)
     if not value:
-        state.issues.warn(element, OWN_VOCABULARY, value=raw, list=codelist)
-        return "99"
+        if not state.ours:  # our own export re-publishes what an import kept: said then
+            state.issues.warn(element, OWN_VOCABULARY, value=raw, list=codelist)
+        return clip(raw.strip(), VOCABULARY_LENGTH, element, state, "vocabulary")
     if problem:
         state.issues.warn(element, problem, list=codelist, value=raw, code=value)
     return value

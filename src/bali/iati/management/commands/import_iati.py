@@ -1,4 +1,4 @@
-"""`bali import-iati SOURCE... [--dry-run] [--json] [--publisher REF]` and `--run ID`.
+"""`bali import-iati SOURCE... [--dry-run] [--json] [--publisher REF] [--jobs N]` and `--run ID`.
 
 SOURCE is a file, a folder (read recursively), a `.gz` file or an http(s) URL. Exit code 0 when
 every file was read, 1 when any file failed, 2 on bad arguments. With `--json` the summary is
@@ -50,6 +50,13 @@ class Command(BaseCommand):
             "--batch-size", type=int, default=500, help="activities per transaction (default 500)"
         )
         parser.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            help="processes to use: with N > 1, N - 1 processes read the files while this one "
+            "writes (default 1: everything in this process)",
+        )
+        parser.add_argument(
             "--no-progress", action="store_true", help="no progress bar, even on a terminal"
         )
 
@@ -81,15 +88,21 @@ class Command(BaseCommand):
         printer = IssuePrinter(self.stderr, options["verbosity"], progress)
         return [printer] if progress is None else [progress, printer]
 
-    def _handle_sources(self, options: dict[str, Any]) -> ImportReport:
+    def _check_numbers(self, options: dict[str, Any]) -> None:
         if options["batch_size"] < 1:
             raise CommandError(_("The batch size is at least 1."), returncode=2)
+        if options["jobs"] < 1:
+            raise CommandError(_("The number of processes is at least 1."), returncode=2)
+
+    def _handle_sources(self, options: dict[str, Any]) -> ImportReport:
+        self._check_numbers(options)
         sources = self._sources(options["sources"])
         import_options = ImportOptions(
             dry_run=options["dry_run"],
             publisher=options["publisher"],
             url_limit=self._limit(options),
             batch_size=options["batch_size"],
+            jobs=options["jobs"],
         )
         listeners = self._listeners(options, sources)
         if options["dry_run"]:
@@ -123,6 +136,7 @@ class Command(BaseCommand):
         return report
 
     def _handle_run(self, options: dict[str, Any]) -> ImportReport:
+        self._check_numbers(options)
         run = ImportRun.objects.filter(pk=options["run"]).first()
         if run is None:
             raise CommandError(
@@ -143,6 +157,7 @@ class Command(BaseCommand):
             actor_id=run.created_by_id,
             actor_label=run.actor_label,
             batch_size=options["batch_size"],
+            jobs=options["jobs"],
         )
         report = self._execute(run, sources, import_options, self._listeners(options, sources))
         remove_uploads(run)
