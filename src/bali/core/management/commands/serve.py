@@ -25,8 +25,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=(os.cpu_count() or 1) * 2 + 1,
+            default=(os.cpu_count() or 1) + 1,
             help="gunicorn worker processes (with --prod)",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=4,
+            help="threads per worker (with --prod); a long export holds one thread, not a worker",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -50,6 +56,12 @@ class Command(BaseCommand):
                 addrport,
                 "--workers",
                 str(options["workers"]),
+                # Threaded workers: a streamed export of a million activities takes minutes, and
+                # a sync worker would be killed by the timeout in the middle of it.
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(options["threads"]),
                 "--access-logfile",
                 "-",
                 "--timeout",
