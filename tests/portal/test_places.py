@@ -136,3 +136,28 @@ def test_index_pages_query_count_does_not_grow(
     client.get(url)
     with django_assert_max_num_queries(steady):
         assert client.get(url).status_code == 200
+
+
+def test_money_by_links_equals_money_of_the_search(
+    corpus: dict, hq_user: Any, make_user: Any
+) -> None:
+    """The profiles sum money over the activities found through indexed links; the sums must
+    be those of the search they describe, for the public and for people who see more."""
+    from bali.activities import profiles, stats
+    from bali.activities.filters import ActivityFilters
+    from bali.activities.models import Activity
+    from bali.organisations.models import Organisation
+    from bali.search.service import activity_queryset
+
+    Activity.objects.filter(iati_identifier="XM-DAC-41116-WATER/KE:2").update(visibility="private")
+    editor = make_user("partner_editor", org="XM-DAC-41116")
+    for user in (None, hq_user, editor):
+        for ref in ("XM-DAC-41116", "XM-DAC-41114"):
+            org = Organisation.objects.get(ref=ref)
+            searched = activity_queryset(ActivityFilters(org=[ref]), user)
+            assert profiles.organisation_money(org, user) == stats.money_by_currency(searched)
+        for code in ("KE", "TZ", "PE"):
+            searched = activity_queryset(ActivityFilters(country=[code]), user)
+            assert profiles.country_money(code, user) == stats.money_by_currency(searched)
+    public = {line.currency: line.budget for line in profiles.country_money("KE")}
+    assert public == {"USD": 1000, "EUR": 500}  # the private water activity left out

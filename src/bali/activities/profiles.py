@@ -16,9 +16,21 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from bali.activities.filters import ActivityFilters
-from bali.activities.models import Activity, ActivityChange, ParticipatingOrg
+from bali.activities.models import (
+    Activity,
+    ActivityChange,
+    ParticipatingOrg,
+    RecipientCountry,
+    Visibility,
+)
 from bali.activities.snapshot import decimal_str
-from bali.activities.stats import Money, Profile, search_profile, sql_profile
+from bali.activities.stats import (
+    Money,
+    Profile,
+    money_where,
+    search_profile,
+    sql_profile,
+)
 from bali.organisations.models import Organisation, name_key
 from bali.reference import lookups
 from bali.search.service import search
@@ -70,17 +82,36 @@ def organisation_activities(organisation: Organisation, user: Any = None) -> Que
     )
 
 
+def _visible_activity(user: Any) -> Q:
+    """A condition on `activity__` for the activities the user may see: a join on visibility
+    for the public (a list of the ids of every public activity costs a second at a million)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Q(activity__visibility=Visibility.PUBLIC)
+    return Q(activity__in=Activity.objects.visible_to(user).values("pk"))
+
+
 def organisation_roles(organisation: Organisation, user: Any = None) -> list[tuple[str, int]]:
     """How often the organisation takes part in each IATI role (funding, implementing, ...)."""
-    visible = Activity.objects.visible_to(user).values("pk")
     rows = (
-        ParticipatingOrg.objects.filter(organisation=organisation, activity__in=visible)
+        ParticipatingOrg.objects.filter(organisation=organisation)
+        .filter(_visible_activity(user))
         .exclude(role="")
         .values_list("role")
         .annotate(n=Count("activity_id", distinct=True))
         .order_by("role")
     )
     return list(rows)
+
+
+def organisation_money(organisation: Organisation, user: Any = None) -> list[Money]:
+    """The money of the activities an organisation reports or takes part in, per currency.
+
+    The same activities as the search `org=<identifier>` (every participation that names an
+    identifier links its organisation), found through the indexed links and joined once: for
+    a publisher of 230,000 activities 1.5 s instead of 4.5 s through a list of their ids."""
+    taking_part = ParticipatingOrg.objects.filter(organisation=organisation).values("activity_id")
+    mine = Q(activity__reporting_org=organisation) | Q(activity_id__in=taking_part)
+    return money_where(mine & _visible_activity(user))
 
 
 @dataclass
@@ -114,9 +145,20 @@ def _latest(filters: ActivityFilters, user: Any) -> list[Activity]:
     return search(filters, user, page=1, page_size=LATEST, with_facets=False).results
 
 
+def country_money(code: str, user: Any = None) -> list[Money]:
+    """The money of the activities a country receives, per currency (see
+    `organisation_money`)."""
+    receiving = RecipientCountry.objects.filter(country_id=code).values("activity_id")
+    return money_where(Q(activity_id__in=receiving) & _visible_activity(user))
+
+
 def country_glance(code: str, user: Any = None) -> Glance:
     filters = ActivityFilters(country=[code])
-    summary = _cached(f"country:{code}", user, lambda: search_profile(filters, user))
+    summary = _cached(
+        f"country:{code}",
+        user,
+        lambda: search_profile(filters, user, money=country_money(code, user)),
+    )
     return Glance(summary, _latest(ActivityFilters(country=[code], sort="newest"), user))
 
 
@@ -127,7 +169,11 @@ def organisation_glance(organisation: Organisation, user: Any = None) -> Glance:
     roles = _cached(f"{key}:roles", user, lambda: organisation_roles(organisation, user))
     if organisation.ref:
         filters = ActivityFilters(org=[organisation.ref])
-        summary = _cached(key, user, lambda: search_profile(filters, user))
+        summary = _cached(
+            key,
+            user,
+            lambda: search_profile(filters, user, money=organisation_money(organisation, user)),
+        )
         latest = _latest(ActivityFilters(org=[organisation.ref], sort="newest"), user)
         return Glance(summary, latest, roles)
     activities = organisation_activities(organisation, user)

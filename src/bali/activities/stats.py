@@ -7,7 +7,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import CharField, Count, Exists, Max, Min, OuterRef, QuerySet, Sum, Value
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, NullIf
 
 from bali.activities.filters import ActivityFilters
@@ -102,10 +113,16 @@ def _currency() -> Coalesce:
 
 def money_by_currency(activities: QuerySet[Activity]) -> list[Money]:
     """Budgets and commitments/disbursements/expenditure of some activities, per currency."""
-    ids = activities.values("pk")
+    return money_where(Q(activity__in=activities.values("pk")))
+
+
+def money_where(condition: Q) -> list[Money]:
+    """The sums of `money_by_currency` for the budgets and transactions whose activity meets
+    `condition` (a condition on `activity__...`: joined once, cheaper than a list of ids when
+    the activities run to hundreds of thousands)."""
     lines: dict[str, Money] = {}
     budgets = (
-        Budget.objects.filter(activity__in=ids)
+        Budget.objects.filter(condition)
         .annotate(money=_currency())
         .values_list("money")
         .annotate(total=Sum("value"))
@@ -114,7 +131,7 @@ def money_by_currency(activities: QuerySet[Activity]) -> list[Money]:
     for currency, total in budgets:
         lines.setdefault(currency or "", Money(currency or "")).budget = total
     flows = (
-        Transaction.objects.filter(activity__in=ids, type__in=MONEY_TRANSACTION_TYPES)
+        Transaction.objects.filter(condition, type__in=MONEY_TRANSACTION_TYPES)
         .annotate(money=_currency())
         .values_list("money", "type")
         .annotate(total=Sum("value"))
@@ -163,9 +180,15 @@ def sql_profile(activities: QuerySet[Activity], top: int = 10) -> Profile:
     )
 
 
-def search_profile(filters: ActivityFilters, user: Any = None, top: int = 10) -> Profile:
+def search_profile(
+    filters: ActivityFilters,
+    user: Any = None,
+    top: int = 10,
+    money: list[Money] | None = None,
+) -> Profile:
     """The profile of a search (`country=KE`, `org=XM-DAC-41116`): counts from the search
-    service's facets, which stay fast at a million activities, and money summed in SQL."""
+    service's facets, which stay fast at a million activities, and money summed in SQL over
+    the search's activities (or given by a caller that sums the same activities faster)."""
     from bali.search.service import activity_queryset, search
 
     found = search(filters, user, page=1, page_size=1)
@@ -180,7 +203,7 @@ def search_profile(filters: ActivityFilters, user: Any = None, top: int = 10) ->
         by_theme=[(v.code, v.count) for v in counted("theme")],
         by_country=[(v.code, v.count) for v in counted("country")][:top],
         by_org=[(v.code, v.label, v.count) for v in counted("org")][:top],
-        money=money_by_currency(activity_queryset(filters, user)),
+        money=money_by_currency(activity_queryset(filters, user)) if money is None else money,
         first_year=min(years) if years else None,
         last_year=max(years) if years else None,
     )
