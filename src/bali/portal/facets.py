@@ -44,7 +44,7 @@ SORT_LABELS = {
     "start": _("Start date, earliest first"),
     "-budget": _("Budget, largest first"),
     "budget": _("Budget, smallest first"),
-    "title": _("Identifier"),
+    "title": _("Title"),
 }
 
 
