@@ -106,3 +106,16 @@ def test_compiled_catalogues_carry_the_language_plural_rule(locale: str, forms: 
     with po.with_suffix(".mo").open("rb") as handle:
         header = gettext.GNUTranslations(handle).info()["plural-forms"]
     assert f"nplurals={forms};" in header
+
+
+@pytest.mark.parametrize(("count", "word"), [(1, "نشاط واحد"), (11, "نشاطًا"), (100, "نشاط")])
+def test_arabic_plurals_follow_cldr(count: int, word: str) -> None:
+    """11–99 take the accusative singular (form 4), 100–102 the last form (Babel's table is
+    wrong for Arabic; compile-translations writes the right rule)."""
+    from django.utils import translation
+
+    from bali.core.management.commands.compile_translations import compile_po
+
+    compile_po(PACKAGE / "portal" / "locale" / "ar" / "LC_MESSAGES" / "django.po")
+    with translation.override("ar"):
+        assert translation.ngettext("activity", "activities", count) == word
