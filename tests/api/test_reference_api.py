@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import quote
+
 import pytest
 from django.test import Client
 
@@ -109,6 +112,50 @@ def test_organisation_twin(client: Client, corpus: dict) -> None:
     data = client.get("/api/v1/reference/organisations/XM-DAC-41114").json()
     assert data["ref"] == "XM-DAC-41114" and data["activities"]["count"] == 2
     assert data["roles"] == [{"code": "4", "name": "Implementing", "count": 1}]
+
+
+def test_organisation_links_are_encoded(client: Client, hq_user: Any) -> None:
+    """An identifier holding `&`, `#` or `+` still names the organisation in the twin's
+    search link and in the page's links (the search and the twin find it again)."""
+    from bali.activities.actions import do_create_activity
+
+    ref = "XM-A&B#C+1"
+    org = {"ref": ref, "names": {"en": "Odd publisher"}}
+    do_create_activity(
+        hq_user, {"iati_identifier": "XM-ODD-1", "title": {"en": "Odd"}, "reporting_org": org}
+    )
+    twin = client.get("/api/v1/reference/organisations/" + quote(ref)).json()
+    assert twin["search"] == "/api/v1/activities?org=XM-A%26B%23C%2B1"
+    found = client.get(twin["search"]).json()
+    assert [item["iati_identifier"] for item in found["results"]] == ["XM-ODD-1"]
+    html = client.get("/en/organisations/" + quote(ref) + "/").content.decode()
+    assert 'href="/api/v1/reference/organisations/XM-A&amp;B%23C+1"' in html
+    assert 'href="/en/activities/?org=XM-A%26B%23C%2B1"' in html
+    assert client.get("/api/v1/reference/organisations/XM-A&B%23C+1").json()["ref"] == ref
+
+
+def test_organisation_without_identifier_links_no_search(client: Client, hq_user: Any) -> None:
+    """Its figures cannot be a search (no URL names it): its theme figures link nowhere,
+    instead of to a search of the whole clearinghouse."""
+    from bali.activities.actions import do_create_activity
+    from bali.organisations.models import Organisation
+
+    trust = {"names": {"en": "Wildlife Trust"}}
+    do_create_activity(
+        hq_user,
+        {
+            "iati_identifier": "XM-TRUST-1",
+            "title": {"en": "Rangers"},
+            "reporting_org": trust,
+            "themes": ["TH01"],
+        },
+    )
+    number = Organisation.objects.get(names__en="Wildlife Trust").pk
+    html = client.get(f"/en/organisations/{number}/").content.decode()
+    assert "Biodiversity" in html
+    assert "/en/activities/?" not in html.split('class="profile"')[1].split("</section>")[0]
+    assert "?theme=" not in html
+    assert client.get(f"/api/v1/reference/organisations/{number}").json()["search"] is None
 
 
 @pytest.mark.parametrize(

@@ -160,6 +160,9 @@ def test_page_past_the_end_is_404(client: Client, corpus: dict) -> None:
         ("?year=twenty", "year"),
         ("?gender=7", "gender"),
         ("?mea=NOPE", "mea"),
+        ("?org=XM-NOBODY-1", "org"),
+        ("?source=elsewhere", "source"),
+        ("?source=imported:XM-NOBODY-1", "source"),
         ("?sort=up", "sort"),
         ("?page=0", "page"),
         ("?page=x", "page"),
@@ -172,6 +175,33 @@ def test_bad_parameters_are_400_with_field_messages(client: Client, query: str, 
     data = _get(client, query, status=400)
     assert set(data) == {"detail", "errors"} and field in data["errors"]
     assert data["detail"] == data["errors"][field][0]
+
+
+def test_unknown_organisation_and_publisher_are_400_known_ones_are_not(
+    client: Client, corpus: dict
+) -> None:
+    """An organisation or publisher nobody knows is an unknown facet value (400, like an
+    unknown country), not an empty result; known ones filter as before."""
+    from bali.activities.models import Activity
+    from bali.activities.signals import activities_changed
+
+    data = _get(client, "?org=XM-DAC-41114,XM-NOBODY-1", status=400)
+    assert data["detail"] == "Unknown value for org: XM-NOBODY-1."
+    assert _get(client, "?org=XM-DAC-41116")["count"] == 4
+    assert _get(client, "?source=imported:XM-DAC-41114", status=400)["errors"]["source"] == [
+        "Unknown value for source: imported:XM-DAC-41114."
+    ]
+    peru = Activity.objects.filter(iati_identifier="XM-DAC-41114-CLIMATE-PE")
+    peru.update(source="imported", source_publisher="XM-DAC-41114")
+    activities_changed.send(__name__, ids=[peru.get().pk], deleted=False)
+    assert _get(client, "?source=imported:XM-DAC-41114")["count"] == 1
+    assert _get(client, "?source=imported:XM-DAC-41114&source=local")["count"] == 5
+    bare = _get(client, "?source=XM-DAC-41114", status=400)  # the form docs/api.md never named
+    assert bare["errors"]["source"] == [
+        "A source is local, imported or imported:<publisher identifier>."
+    ]
+    assert client.get("/en/activities/?org=XM-NOBODY-1").status_code == 400
+    assert client.get("/en/activities/export.csv?source=nowhere").status_code == 400
 
 
 def test_bad_parameter_message_in_callers_language(client: Client) -> None:

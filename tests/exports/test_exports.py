@@ -132,6 +132,43 @@ def test_formula_like_text_is_neutralised(client: Client, hq_user: Any) -> None:
     assert row["title"] == '\'=HYPERLINK("x")'
 
 
+def test_every_untrusted_text_cell_is_neutralised(client: Client, hq_user: Any) -> None:
+    """Identifiers, organisation identifiers, a publisher's own sector codes and vocabulary,
+    codes an import kept as published: none reaches a spreadsheet as a formula; numbers keep
+    their sign."""
+    from bali.activities.actions import do_create_activity
+    from bali.activities.models import Activity
+
+    do_create_activity(
+        hq_user,
+        {
+            "iati_identifier": "=1+1",
+            "reporting_org": {"ref": "@SUM(A1)", "names": {"en": "-Evil org"}},
+            "title": {"en": "+Title"},
+            "sectors": [{"vocabulary": "99", "code": "-2+3", "percentage": "100"}],
+            "budgets": [{"value": "-5", "currency": "USD"}],
+        },
+    )
+    # As an IATI import may leave them: codes outside the codelists, kept as published.
+    Activity.objects.filter(iati_identifier="=1+1").update(
+        status="=1", default_currency="=C", source_publisher="\tX"
+    )
+    (row,) = _csv(client)
+    assert row["iati_identifier"] == "'=1+1"
+    assert row["title"] == "'+Title"
+    assert (row["reporting_org_ref"], row["reporting_org_name"]) == ("'@SUM(A1)", "'-Evil org")
+    assert row["sector_codes"] == "'-2+3"
+    assert (row["status_code"], row["default_currency"]) == ("'=1", "'=C")
+    assert row["source_publisher"] == "'\tX"
+    assert row["total_budget"] == "-5" and row["budget_by_currency"] == "USD -5"
+    (by_sector,) = _csv(client, "?rows=sector")
+    assert (by_sector["sector_vocabulary"], by_sector["sector_code"]) == ("99", "'-2+3")
+    assert by_sector["sector_percentage"] == "100"
+    facets = _csv(client, "?rows=facets")
+    org = next(r for r in facets if r["facet"] == "org")
+    assert (org["code"], org["name"]) == ("'@SUM(A1)", "'-Evil org")
+
+
 def test_streams_in_batches_with_constant_queries_per_batch(
     hq_user: Any, many: Any, django_assert_num_queries: Any
 ) -> None:

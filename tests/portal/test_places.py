@@ -114,6 +114,35 @@ def test_figures_follow_a_write_at_once(client: Client, corpus: dict, hq_user: A
     assert '<span class="stat">3</span>' in client.get("/en/countries/KE/").content.decode()
 
 
+def test_cached_figures_are_named_in_each_readers_language(
+    client: Client, corpus: dict, hq_user: Any
+) -> None:
+    """The public figures are counted once for all readers, but the organisations they list
+    are named in the language of each page, whichever language asked first."""
+    from bali.activities.actions import do_create_activity
+    from bali.organisations.models import Organisation
+
+    english = client.get("/en/countries/KE/").content.decode()
+    assert ">UNEP</a>" in english
+    french = client.get("/fr/countries/KE/").content.decode()
+    assert ">PNUE</a>" in french and ">UNEP</a>" not in french
+
+    def names(url: str, lang: str) -> set[str]:
+        data = client.get(f"{url}?lang={lang}").json()
+        return {org["name"] for org in data["activities"]["by_organisation"]}
+
+    assert "PNUE" in names("/api/v1/reference/countries/KE", "fr")
+    assert "UNEP" in names("/api/v1/reference/countries/KE", "en")
+    # An organisation without an identifier: its figures are counted in SQL, named by number.
+    trust = {"names": {"en": "Wildlife Trust", "fr": "Fondation pour la faune"}}
+    rangers = {"iati_identifier": "XM-TRUST-1", "title": {"en": "Rangers"}, "reporting_org": trust}
+    do_create_activity(hq_user, rangers)
+    number = Organisation.objects.get(ref="", names__en="Wildlife Trust").pk
+    url = f"/api/v1/reference/organisations/{number}"
+    assert names(url, "en") == {"Wildlife Trust"}
+    assert names(url, "fr") == {"Fondation pour la faune"}
+
+
 def test_menu_has_the_public_pages(client: Client) -> None:
     html = client.get("/en/").content.decode()
     for url in ("/en/activities/", "/en/countries/", "/en/organisations/"):

@@ -92,6 +92,35 @@ def _check(
         )
 
 
+def _known_organisations(refs: list[str]) -> set[str]:
+    """The IATI identifiers among `refs` that name an organisation here (one indexed query;
+    every participating organisation with an identifier is linked to one, see
+    `bali.activities.writes.resolve_organisation`)."""
+    from bali.organisations.models import Organisation
+
+    if not refs:
+        return set()
+    return set(Organisation.objects.filter(ref__in=refs).values_list("ref", flat=True))
+
+
+def _check_sources(sources: list[str], errors: dict[str, list[str]]) -> None:
+    """`local`, `imported`, or `imported:<publisher>` of a publisher whose activities were
+    imported (an index probe each)."""
+    unknown = []
+    for source in sources:
+        kind, colon, publisher = source.partition(":")
+        if not colon and kind in ("local", "imported"):
+            continue
+        if kind != "imported" or not publisher:
+            errors.setdefault("source", []).append(
+                _("A source is local, imported or imported:<publisher identifier>.")
+            )
+            return
+        if not Activity.objects.filter(source="imported", source_publisher=publisher).exists():
+            unknown.append(source)
+    _check("source", unknown, set(), errors)
+
+
 def _validate(filters: ActivityFilters, errors: dict[str, list[str]]) -> None:
     _check("country", filters.country, lookups.reference_codes("Country"), errors)
     _check("region", filters.region, lookups.reference_codes("Region"), errors)
@@ -100,6 +129,8 @@ def _validate(filters: ActivityFilters, errors: dict[str, list[str]]) -> None:
     _check("status", filters.status, lookups.codelist_codes("ActivityStatus"), errors)
     _check("type", filters.type, set(ActivityType.values), errors)
     _check("gender", filters.gender, {"0", "1", "2"}, errors)
+    _check("org", filters.org, _known_organisations(filters.org), errors)
+    _check_sources(filters.source, errors)
     for year in filters.year:
         if not (year.isdigit() and 1900 <= int(year) <= 2100):
             errors.setdefault("year", []).append(_("A year is four digits, such as 2024."))
@@ -138,17 +169,13 @@ def parse_filters(params: Mapping[str, Any]) -> ActivityFilters:
 
 
 def _source_condition(sources: list[str]) -> Q:
-    """`local`, `imported` (any publisher) or `imported:<publisher ref>`."""
+    """`local`, `imported` (any publisher) or `imported:<publisher ref>` (`_check_sources`)."""
     condition = Q(pk__in=[])
     for source in sources:
-        if source == "local":
-            condition |= Q(source="local")
-        elif source == "imported":
-            condition |= Q(source="imported")
-        elif source.startswith("imported:"):
-            condition |= Q(source="imported", source_publisher=source.split(":", 1)[1])
+        if source in ("local", "imported"):
+            condition |= Q(source=source)
         else:
-            condition |= Q(source="imported", source_publisher=source)
+            condition |= Q(source="imported", source_publisher=source.partition(":")[2])
     return condition
 
 
@@ -200,7 +227,11 @@ def apply_filters(queryset: QuerySet[Activity], filters: ActivityFilters) -> Que
     if filters.gender:
         queryset = queryset.filter(gender_marker__in=[int(g) for g in filters.gender])
     if filters.mea:
-        queryset = queryset.filter(meas__code__in=filters.mea).distinct()
+        # A subquery like the other facets: a join would need DISTINCT, and with DISTINCT
+        # Django adds the ORDER BY expressions to the SELECT, which the exports' readers
+        # (`values_list` of fixed columns) cannot unpack.
+        tagged = Activity.meas.through.objects.filter(mea_id__in=filters.mea)
+        queryset = queryset.filter(pk__in=tagged.values("activity_id"))
     if filters.source:
         queryset = queryset.filter(_source_condition(filters.source))
     if filters.year:

@@ -8,7 +8,7 @@ identifier cannot be named in a search URL, so their selection is made here from
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.cache import cache
@@ -31,6 +31,7 @@ from bali.activities.stats import (
     search_profile,
     sql_profile,
 )
+from bali.core.i18n import localized
 from bali.organisations.models import Organisation, name_key
 from bali.reference import lookups
 from bali.search.service import search
@@ -135,10 +136,39 @@ def _generation() -> str:
 def _cached(key: str, user: Any, compute: Callable[[], Any]) -> Any:
     """Figures for the public are cached until an activity changes (money sums over the
     activities of a large organisation take seconds at a million activities); signed-in
-    people, who may see private activities, always get them counted afresh."""
+    people, who may see private activities, always get them counted afresh.
+
+    What is cached must not depend on the language: it is shared by readers of all six
+    (`_cached_profile` keeps codes only and names the organisations per reader)."""
     if user is not None and getattr(user, "is_authenticated", False):
         return compute()
     return cache.get_or_set(f"bali:glance:{key}:{_generation()}", compute, GLANCE_CACHE_SECONDS)
+
+
+def _cached_profile(key: str, user: Any, compute: Callable[[], Profile]) -> Profile:
+    """`_cached` for a profile: its organisations are cached as keys and named in the active
+    language when read (one query for at most `top` organisations)."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        return compute()
+    stored: Profile = _cached(key, user, lambda: _without_names(compute()))
+    return replace(stored, by_org=named_organisations(stored.by_org))
+
+
+def _without_names(profile: Profile) -> Profile:
+    return replace(profile, by_org=[(key, "", n) for key, _name, n in profile.by_org])
+
+
+def named_organisations(rows: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    """(key, name in the active language, count): a key is an IATI identifier, or the number
+    of an organisation without one (`organisation_key`); the key itself when it has no name."""
+    keys = [key for key, _name, _n in rows]
+    if not keys:
+        return []
+    numbers = [int(key) for key in keys if key.isdigit() and len(key) < 19]
+    found = Organisation.objects.filter(Q(ref__in=keys) | Q(ref="", pk__in=numbers))
+    rows_found = found.values_list("pk", "ref", "names")
+    names = {ref or str(pk): localized(texts) for pk, ref, texts in rows_found}
+    return [(key, names.get(key) or key, n) for key, _name, n in rows]
 
 
 def _latest(filters: ActivityFilters, user: Any) -> list[Activity]:
@@ -154,7 +184,7 @@ def country_money(code: str, user: Any = None) -> list[Money]:
 
 def country_glance(code: str, user: Any = None) -> Glance:
     filters = ActivityFilters(country=[code])
-    summary = _cached(
+    summary = _cached_profile(
         f"country:{code}",
         user,
         lambda: search_profile(filters, user, money=country_money(code, user)),
@@ -169,7 +199,7 @@ def organisation_glance(organisation: Organisation, user: Any = None) -> Glance:
     roles = _cached(f"{key}:roles", user, lambda: organisation_roles(organisation, user))
     if organisation.ref:
         filters = ActivityFilters(org=[organisation.ref])
-        summary = _cached(
+        summary = _cached_profile(
             key,
             user,
             lambda: search_profile(filters, user, money=organisation_money(organisation, user)),
@@ -177,7 +207,7 @@ def organisation_glance(organisation: Organisation, user: Any = None) -> Glance:
         latest = _latest(ActivityFilters(org=[organisation.ref], sort="newest"), user)
         return Glance(summary, latest, roles)
     activities = organisation_activities(organisation, user)
-    summary = _cached(key, user, lambda: sql_profile(activities))
+    summary = _cached_profile(key, user, lambda: sql_profile(activities))
     return Glance(summary, list(activities.select_related("reporting_org")[:LATEST]), roles)
 
 

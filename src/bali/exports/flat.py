@@ -178,10 +178,14 @@ class Cells:
             return found  # type: ignore[no-any-return]
         items = [(item[0], item[1], item[2] if len(item) > 2 else "") for item in _split(joined)]
         named = [self.names.sector(vocabulary, code) for vocabulary, code, _pct in items]
+        # Codes of other vocabularies than DAC's are the publisher's own text.
         value = (
-            LIST_SEPARATOR.join(code for _vocabulary, code, _pct in items),
+            safe_text(LIST_SEPARATOR.join(code for _vocabulary, code, _pct in items)),
             LIST_SEPARATOR.join(named),
-            [[v, c, name, _number(p)] for (v, c, p), name in zip(items, named, strict=True)],
+            [
+                [safe_text(v), safe_text(c), name, _number(p)]
+                for (v, c, p), name in zip(items, named, strict=True)
+            ],
         )
         return self._remember("sectors", joined, value)  # type: ignore[no-any-return]
 
@@ -199,7 +203,9 @@ class Cells:
         if found is not None:
             return found  # type: ignore[no-any-return]
         parts = sorted(_split(joined))
-        value = LIST_SEPARATOR.join(f"{currency} {_number(total)}" for currency, total in parts)
+        value = safe_text(
+            LIST_SEPARATOR.join(f"{currency} {_number(total)}" for currency, total in parts)
+        )
         return self._remember("money", joined, value)  # type: ignore[no-any-return]
 
     def organisation(self, pk: int | None) -> tuple[str, str]:
@@ -210,7 +216,8 @@ class Cells:
         if found is None:
             row = Organisation.objects.filter(pk=pk).values_list("ref", "names").first()
             ref, names = row if row else ("", {})
-            found = self._remember("orgs", pk, (ref, safe_text(self.names.text(names or {}))))
+            name = self.names.text(names or {})
+            found = self._remember("orgs", pk, (safe_text(ref or ""), safe_text(name)))
         return found  # type: ignore[no-any-return]
 
     def activity(self, values: tuple[Any, ...]) -> tuple[list[Any], Any, Any]:
@@ -226,15 +233,18 @@ class Cells:
         mea = self.listed("meas", meas, names.mea)
         org_ref, org_name = self.organisation(org_id)
         gender_code = "" if gender is None else str(gender)
+        # Every cell holding text a publisher wrote goes through `safe_text` (identifiers,
+        # titles, organisation identifiers and names, codes kept as published); codes from
+        # the reference tables, numbers, dates and names from codelists cannot start a formula.
         cells = [
-            pk, identifier, safe_text(title), org_ref, org_name,
-            status or "", names.status(status or ""),
+            pk, safe_text(identifier), safe_text(title), org_ref, org_name,
+            safe_text(status or ""), names.status(status or ""),
             kind or "", names.activity_type(kind or ""),
             start or "", end or "",
             country[0], country[1], country[2], country[3],
             sector[0], sector[1], theme[0], theme[1], mea[0], mea[1],
             gender_code, names.gender(gender) if gender_code else "",
-            _number(budget), currency or "", self.money(money),
+            _number(budget), safe_text(currency or ""), self.money(money),
             source or "", names.source(source or ""), safe_text(publisher or ""),
             iso_moment(updated), self.url.format(pk),
         ]  # fmt: skip

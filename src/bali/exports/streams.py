@@ -85,9 +85,8 @@ def facet_rows(facets: dict[str, list[Any]], language: str) -> Iterator[str]:
         writer.writerow(shapes.FACET_COLUMNS)
         for name, values in facets.items():
             for value in values:
-                writer.writerow(
-                    [name, value.code, shapes.safe_text(value.label), value.count, value.selected]
-                )
+                code, label = shapes.safe_text(value.code), shapes.safe_text(value.label)
+                writer.writerow([name, code, label, value.count, value.selected])
         yield BOM + sink.take()
 
 

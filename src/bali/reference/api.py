@@ -8,6 +8,7 @@ currency).
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -92,7 +93,7 @@ def country(request: HttpRequest, code: str) -> dict[str, Any]:
         "activities": profiles.profile_json(
             profiles.country_glance(found.code, viewer(request)).profile
         ),
-        "search": f"/api/v1/activities?country={found.code}",
+        "search": search_url(country=found.code),
     }
 
 
@@ -126,6 +127,11 @@ def meas(request: HttpRequest) -> list[dict[str, Any]]:
         }
         for mea in MEA.objects.all()
     ]
+
+
+def search_url(**params: str) -> str:
+    """The API search of some facet values (encoded: identifiers may hold `&`, `#`, `+`)."""
+    return "/api/v1/activities?" + urlencode(params)
 
 
 def _organisation(org: Organisation, lang: str) -> dict[str, Any]:
@@ -189,6 +195,7 @@ def _next(request: HttpRequest, page: int) -> str:
 
 @router.get(
     "/organisations/{path:key}",
+    url_name="organisation",
     summary="One organisation (by IATI identifier or number) and its activities at a glance",
 )
 def organisation(request: HttpRequest, key: str) -> dict[str, Any]:
@@ -204,5 +211,5 @@ def organisation(request: HttpRequest, key: str) -> dict[str, Any]:
             for role, n in glance.roles
         ],
         "activities": profiles.profile_json(glance.profile),
-        "search": f"/api/v1/activities?org={found.ref}" if found.ref else None,
+        "search": search_url(org=found.ref) if found.ref else None,
     }

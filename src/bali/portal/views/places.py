@@ -86,8 +86,9 @@ def organisation_detail(request: HttpRequest, key: str) -> HttpResponse:
     if organisation is None:
         return not_found(request, profiles.missing_organisation_message())
     glance = profiles.organisation_glance(organisation, viewer(request))
-    search = ""
-    search_base = reverse("activities:search") + "?"
+    # Without an IATI identifier no search URL can name the organisation: its figures link
+    # nowhere rather than to a search of the whole clearinghouse.
+    search = search_base = ""
     if organisation.ref:
         search = reverse("activities:search") + query_string({"org": [organisation.ref]})
         search_base = search + "&"
@@ -101,7 +102,7 @@ def organisation_detail(request: HttpRequest, key: str) -> HttpResponse:
             "roles": glance.roles,
             "search_url": search,
             "search_base": search_base,
-            "api_url": "/api/v1/reference/organisations/" + profiles.organisation_key(organisation),
+            "api_url": reverse("api:organisation", args=[profiles.organisation_key(organisation)]),
             "title": organisation.name or organisation.ref or _("Organisation"),
         },
     )
