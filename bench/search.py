@@ -192,14 +192,21 @@ def serve_and_measure(kind: str, workdir: Path, args: argparse.Namespace) -> dic
             round(search_http.rss_mb(pid)) for pid in search_http.worker_pids(server.pid)
         ]
         for group, sets in request_sets(base, args.activities).items():
-            result[group] = {
-                name: search_http.measure(base, variants, args.repeat)
-                for name, variants in sets.items()
-            }
+            result[group] = {}
+            for name, variants in sets.items():
+                before = os.getloadavg()[0]
+                figures = search_http.measure(base, variants, args.repeat)
+                figures["load_average_1min"] = [round(before, 2), round(os.getloadavg()[0], 2)]
+                result[group][name] = figures
         if not args.no_export:
+            before = os.getloadavg()[0]
             result["csv_export_all"] = search_http.export(
                 base, "/en/activities/export.csv", server.pid
             )
+            result["csv_export_all"]["load_average_1min"] = [
+                round(before, 2),
+                round(os.getloadavg()[0], 2),
+            ]
         return result
     finally:
         os.killpg(server.pid, signal.SIGTERM)

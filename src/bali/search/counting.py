@@ -1,4 +1,4 @@
-"""Filters as masks over the facet index, and facet counts.
+"""Filters as masks over the facet index, and facet counts (computed by `bali.search.tallies`).
 
 Counts follow the usual rule of multi-select facets: the counts of one facet apply every
 filter except that facet's own, so the other values of a facet where something is selected
@@ -14,14 +14,8 @@ from functools import reduce
 import numpy as np
 
 from bali.activities.filters import ActivityFilters
-from bali.search.facet_index import (
-    FIRST_YEAR,
-    NO_YEAR,
-    OPEN_END,
-    PAIR_FACETS,
-    FacetIndex,
-    PairColumn,
-)
+from bali.search import tallies
+from bali.search.facet_index import FIRST_YEAR, LAST_YEAR, PAIR_FACETS, FacetIndex
 
 FACETS = (
     "country",
@@ -82,30 +76,14 @@ def _code_counts(codes: list[str], counts: np.ndarray) -> dict[str, int]:
     return {codes[i]: int(counts[i]) for i in np.flatnonzero(counts) if codes[i]}
 
 
-def _pair_counts(column: PairColumn, mask: np.ndarray, size: int) -> np.ndarray:
-    """Counts of a pair facet's values over the rows of `mask`: through the rows' own pairs
-    when the mask is sparse (a text query, narrow filters), else over all pairs."""
-    rows = np.flatnonzero(mask)
-    if len(rows) * 8 >= len(mask):
-        return np.bincount(column.values[mask[column.rows]], minlength=size)
-    starts = column.offsets[rows]
-    lengths = column.offsets[rows + 1] - starts
-    total = int(lengths.sum())
-    shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-    return np.bincount(column.values[shift + np.arange(total)], minlength=size)
-
-
-def count_facet(index: FacetIndex, name: str, mask: np.ndarray) -> dict[str, int]:
-    """{value: number of rows in `mask` with it} for one facet (values with none left out)."""
-    if name in PAIR_FACETS:
-        counts = _pair_counts(index.pairs[name], mask, len(index.vocab[name]))
-        return _code_counts(index.vocab[name].codes, counts)
+def _as_dict(index: FacetIndex, name: str, counts: np.ndarray) -> dict[str, int]:
+    """{value: count} of a facet's count vector (see `bali.search.tallies`), values with
+    none left out."""
     if name == "year":
-        return _year_counts(index, mask)
+        listed = counts[: index.year_horizon() - FIRST_YEAR + 1]
+        return {str(FIRST_YEAR + i): int(listed[i]) for i in np.flatnonzero(listed)}
     if name == "gender":
-        counts = np.bincount(index.gender[mask].astype(np.int64) + 1, minlength=4)[1:]
-        return {str(value): int(n) for value, n in enumerate(counts) if n}
-    counts = np.bincount(index.codes[name][mask], minlength=len(index.vocab[name]))
+        return {str(value): int(n) for value, n in enumerate(counts[1:]) if n}
     found = _code_counts(index.vocab[name].codes, counts)
     if name == "source":
         imported = {code: n for code, n in found.items() if code.startswith("imported:")}
@@ -116,23 +94,17 @@ def count_facet(index: FacetIndex, name: str, mask: np.ndarray) -> dict[str, int
     return found
 
 
-def _year_counts(index: FacetIndex, mask: np.ndarray) -> dict[str, int]:
-    """Activities running in each year: started by then and not ended before (open-ended ones
-    count up to the latest year any activity reaches, or this year)."""
-    horizon = index.year_horizon()
-    start = index.start_year[mask].astype(np.int64)
-    end = index.end_year[mask].astype(np.int64)
-    keep = (start != NO_YEAR) & (end >= start) & (start <= horizon) & (end >= FIRST_YEAR)
-    start = np.maximum(start[keep], FIRST_YEAR)
-    end = np.where(end[keep] == OPEN_END, horizon, np.minimum(end[keep], horizon))
-    if not len(start):
-        return {}
-    size = horizon - FIRST_YEAR + 2
-    delta = np.bincount(start - FIRST_YEAR, minlength=size) - np.bincount(
-        end + 1 - FIRST_YEAR, minlength=size
-    )
-    running = np.cumsum(delta)[:-1]
-    return {str(FIRST_YEAR + i): int(running[i]) for i in np.flatnonzero(running)}
+def count_facet(index: FacetIndex, name: str, mask: np.ndarray) -> dict[str, int]:
+    """{value: number of rows in `mask` with it} for one facet (values with none left out)."""
+    return _as_dict(index, name, tallies.Selection(index, mask).counts(name))
+
+
+def _chosen_year(selection: tallies.Selection, counts: np.ndarray, year: str) -> int:
+    """Activities running in a chosen year (which may lie beyond the years the facet lists)."""
+    number = int(year)
+    if FIRST_YEAR <= number <= LAST_YEAR:
+        return int(counts[number - FIRST_YEAR])
+    return int(np.count_nonzero(selection.mask & selection.index.years_mask([number])))
 
 
 def facet_counts(
@@ -140,18 +112,19 @@ def facet_counts(
 ) -> dict[str, dict[str, int]]:
     """Counts for every facet: each under all filters but its own. `years`: the chosen years,
     counted even beyond the last year the facet lists."""
-    everything = combine(base, list(masks.values()))
+    everything = tallies.Selection(index, combine(base, list(masks.values())))
     counts: dict[str, dict[str, int]] = {}
     for name in FACETS:
+        selection = everything
         if name in masks:
-            mask = combine(base, [m for other, m in masks.items() if other != name])
-        else:
-            mask = everything
-        counts[name] = count_facet(index, name, mask)
+            others = [m for other, m in masks.items() if other != name]
+            selection = tallies.Selection(index, combine(base, others))
+        vector = selection.counts(name)
+        counts[name] = _as_dict(index, name, vector)
         if name == "year":
             for year in years:
                 if year not in counts[name]:
-                    found = int(np.count_nonzero(mask & index.years_mask([int(year)])))
+                    found = _chosen_year(selection, vector, year)
                     if found:
                         counts[name][year] = found
     return counts

@@ -20,15 +20,12 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 from django.db import connection
 
 from bali.core.i18n import UN_LANGUAGES
 from bali.search import facet_snapshot, indexer
-from bali.search.backends import Matches, get_backend
 from bali.search.facet_data import _MICROS
 from bali.search.facet_index import FacetIndex
-from bali.search.query import Query
 
 logger = logging.getLogger("bali.search")
 
@@ -72,12 +69,14 @@ class EngineState:
         self.epoch: str | None = None
         self.unsaved = 0  # activities changed since the last snapshot
         self.matches = LRU(32)
+        self.terms = LRU(64)  # rows of a term per field (`bali.search.matching`)
         self.counts = LRU(64)
         self.masks = LRU(8)
         self.facets = LRU(64)
+        self.labels = LRU(8)  # facet value labels per language
 
     def forget_answers(self) -> None:
-        for cache in (self.matches, self.counts, self.masks, self.facets):
+        for cache in (self.matches, self.terms, self.counts, self.masks, self.facets, self.labels):
             cache.clear()
 
 
@@ -230,19 +229,6 @@ def current_index() -> tuple[FacetIndex, EngineState]:
             current.epoch = head.epoch
             current.forget_answers()
         return index, current
-
-
-def text_matches(current: EngineState, index: FacetIndex, query: Query) -> Matches:
-    key = ("matches", query.canonical(), current.build, index.version)
-    return current.matches.get_or(key, lambda: get_backend().match(query))
-
-
-def text_mask(index: FacetIndex, matches: Matches) -> np.ndarray:
-    """Rows matching, from the ids the text index returned."""
-    rows, _positions = index.rows_for_ids(matches.ids)
-    mask = np.zeros(index.n, bool)
-    mask[rows] = True
-    return ~mask if matches.complement else mask
 
 
 def ensure_text_index() -> None:

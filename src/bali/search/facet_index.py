@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from bali.search import facet_data
+from bali.search import facet_data, pair_table, postings
 from bali.search.facet_data import NO_DAY, Pairs, Rows
 from bali.search.facet_encoding import (
     Vocabulary,
@@ -60,6 +60,7 @@ class PairColumn:
     rows: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
     values: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
     offsets: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
+    table: pair_table.PairTable | None = None  # the values row by row, for counting
 
     def extend_offsets(self, first_row: int, rows_now: int, pairs_before: int) -> None:
         """Offsets of the rows first_row..rows_now-1, whose pairs start at `pairs_before`."""
@@ -105,6 +106,12 @@ class FacetIndex:
         self.org_refs: dict[int, str] = {}  # organisation pk → IATI identifier
         self.org_names: dict[str, dict[str, str]] = {}  # IATI identifier → names
         self.title_keys: dict[str, np.ndarray] = {}
+        self.postings: dict[str, postings.Postings | None] = {name: None for name in PAIR_FACETS}
+        # (version, {facet: counts over every live row}), see `bali.search.tallies`
+        self.totals: tuple[int, dict[str, np.ndarray]] | None = None
+        self.layout = 0  # raised when rows are renumbered (compaction)
+        self.presorted: dict[tuple[str, str], Any] = {}  # see `bali.search.presorted`
+        self._live: tuple[int, int] | None = None
         # Where this index stands in the change log (see `bali.search.engine`).
         self.seq = 0
         self.token: int | None = None
@@ -120,6 +127,8 @@ class FacetIndex:
         index.org_refs = facet_data.load_reporting_refs()
         index.org_names = facet_data.load_org_names()
         index._append(facet_data.load_rows(), _load_pairs(None))
+        index.build_postings()
+        index.build_tables()
         return index
 
     def apply(self, ids: Sequence[int]) -> None:
@@ -179,6 +188,9 @@ class FacetIndex:
         self._append_pairs(rows, pairs)
         for name, column in self.pairs.items():
             column.extend_offsets(first, self.n, pairs_before[name])
+            column.table = pair_table.extend(
+                column.table, column.values, column.offsets, first, len(self.vocab[name])
+            )
         for lang in list(self.title_keys):
             keys = np.zeros((count, 2), np.uint64)
             if count:
@@ -248,6 +260,10 @@ class FacetIndex:
             column.rows = position[column.rows[kept]].astype(np.int32)
             column.values = column.values[kept]
             column.offsets = np.searchsorted(column.rows, np.arange(self.n + 1)).astype(np.int64)
+        self.postings = {name: None for name in PAIR_FACETS}  # rows were renumbered
+        self.layout += 1
+        self.version += 1  # answers cached for the old row numbers no longer apply
+        self.build_tables()
         self.dead = 0
         self.row_of_id = np.full(len(self.row_of_id), -1, np.int32)
         self.row_of_id[self.ids] = np.arange(self.n, dtype=np.int32)
@@ -289,13 +305,36 @@ class FacetIndex:
                 mask |= alive & (self.codes["division"] == found[0])
         return mask
 
+    def build_tables(self) -> None:
+        """The row-by-row tables of the pair facets (`bali.search.pair_table`)."""
+        for name, column in self.pairs.items():
+            column.table = pair_table.build(column.values, column.offsets, len(self.vocab[name]))
+
+    def build_postings(self, names: Iterable[str] = PAIR_FACETS) -> None:
+        """Postings (value → rows) of these pair facets, where missing or out of date."""
+        for name in names:
+            column = self.pairs[name]
+            if not postings.is_fresh(self.postings[name], len(column.values)):
+                size = len(self.vocab[name])
+                self.postings[name] = postings.build(column.rows, column.values, size)
+
     def rows_with(self, name: str, values: np.ndarray) -> np.ndarray:
-        """Mask of rows with at least one of these value indexes of a pair facet."""
+        """Mask of rows with at least one of these value indexes of a pair facet (through the
+        facet's postings: the cost follows the rows found)."""
         column = self.pairs[name]
         mask = np.zeros(self.n, bool)
         if len(values):
-            mask[column.rows[np.isin(column.values, values)]] = True
+            self.build_postings([name])
+            found = self.postings[name]
+            assert found is not None
+            postings.mark_rows(found, column.rows, column.values, values, mask)
         return mask
+
+    def live_count(self) -> int:
+        """Number of live rows (cached per version)."""
+        if self._live is None or self._live[0] != self.version:
+            self._live = (self.version, int(np.count_nonzero(self.alive)))
+        return self._live[1]
 
     def years_mask(self, years: Iterable[int]) -> np.ndarray:
         mask = np.zeros(self.n, bool)

@@ -27,12 +27,13 @@ import numpy as np
 from django.conf import settings
 from django.db import connection
 
+from bali.search import pair_table, postings
 from bali.search.facet_encoding import Vocabulary
 from bali.search.facet_index import CODE_COLUMNS, PAIR_FACETS, ROW_COLUMNS, FacetIndex
 
 logger = logging.getLogger("bali.search")
 
-FORMAT = 2
+FORMAT = 3
 MIN_ROWS = 20_000
 
 
@@ -53,6 +54,14 @@ def _arrays(index: FacetIndex) -> dict[str, np.ndarray]:
         arrays[f"pairs-{name}-rows"] = index.pairs[name].rows
         arrays[f"pairs-{name}-values"] = index.pairs[name].values
         arrays[f"pairs-{name}-offsets"] = index.pairs[name].offsets
+        table = index.pairs[name].table
+        if table is not None:
+            arrays[f"pairs-{name}-table"] = table.table
+            arrays[f"pairs-{name}-overflow"] = table.overflow
+    for name, found in index.postings.items():
+        if found is not None:
+            arrays[f"postings-{name}-offsets"] = found.offsets
+            arrays[f"postings-{name}-rows"] = found.rows
     arrays["row_of_id"] = index.row_of_id
     arrays |= {f"title-{lang}": keys for lang, keys in index.title_keys.items()}
     return arrays
@@ -62,6 +71,7 @@ def save(index: FacetIndex) -> Path | None:
     """Write the index as the database's current snapshot; None when too small to matter."""
     if index.n < MIN_ROWS:
         return None
+    index.build_postings()
     root = folder()
     root.mkdir(parents=True, exist_ok=True)
     key = database_key()
@@ -81,6 +91,10 @@ def save(index: FacetIndex) -> Path | None:
         "org_refs": {str(pk): ref for pk, ref in index.org_refs.items()},
         "org_names": index.org_names,
         "titles": sorted(index.title_keys),
+        "tables": sorted(name for name in PAIR_FACETS if index.pairs[name].table is not None),
+        "postings": {
+            name: found.covered for name, found in index.postings.items() if found is not None
+        },
     }
     (scratch / "meta.json").write_text(json.dumps(meta, ensure_ascii=False))
     scratch.rename(root / name)
@@ -126,6 +140,14 @@ def _build(path: Path, meta: dict[str, Any]) -> FacetIndex:
         index.pairs[name].rows = array(f"pairs-{name}-rows")
         index.pairs[name].values = array(f"pairs-{name}-values")
         index.pairs[name].offsets = array(f"pairs-{name}-offsets")
+    for name in meta["tables"]:
+        index.pairs[name].table = pair_table.PairTable(
+            array(f"pairs-{name}-table"), array(f"pairs-{name}-overflow")
+        )
+    for name, covered in meta["postings"].items():
+        index.postings[name] = postings.Postings(
+            array(f"postings-{name}-offsets"), array(f"postings-{name}-rows"), covered
+        )
     index.row_of_id = array("row_of_id")
     index.title_keys = {lang: array(f"title-{lang}") for lang in meta["titles"]}
     index.vocab = {name: Vocabulary(codes) for name, codes in meta["vocab"].items()}

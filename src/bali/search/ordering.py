@@ -51,6 +51,11 @@ def sort_keys(index: FacetIndex, rows: np.ndarray, sort: str, lang: str) -> list
     return [-index.updated[rows], -ids]  # newest
 
 
+def key_count(sort: str) -> int:
+    """How many keys an order has (a cursor holds that many)."""
+    return 3 if sort == "title" else 2
+
+
 def after_mask(keys: list[np.ndarray], cursor: list[Any]) -> np.ndarray:
     """Rows strictly after the cursor in the lexicographic order of `keys`."""
     result = keys[-1] > cursor[-1]

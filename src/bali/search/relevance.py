@@ -1,17 +1,21 @@
-"""Pages in relevance order without ranking every match.
+"""Pages in relevance order without ranking every match where that is dear.
 
-Ranking costs the database a bm25 (or ts_rank) computation per matching document, and a broad
-word matches a sizeable share of a million activities. So the engine asks only for the best
-few hundred matches (`ORDER BY relevance LIMIT n`), keeps them per query, and asks for more,
-four times as many each time, only when a page (after filters and permissions) reaches past
-them. The order is total (relevance, then the higher id), so the window is always exactly the
-start of the full order and pages and cursors agree with a full ranking.
+SQLite: bm25 costs a computation per matching document, and a broad word matches a sizeable
+share of a million activities. So the engine asks only for the best few hundred matches
+(`ORDER BY relevance LIMIT n`), keeps them per query, and asks for more, four times as many
+each time, only when a page (after filters and permissions) reaches past them. The order is
+total (relevance, then the higher id), so the window is always exactly the start of the full
+order and pages and cursors agree with a full ranking.
 
-A broad query (more than `BROAD` matches, at most `BROAD_TERMS` words or phrases) on a backend
-that can list a term's matches per field cheaply (SQLite FTS5) is ranked in numpy instead, by
-a simpler bm25: for each term, its idf times the weight of each field it occurs in (title 4,
-identifiers 2, body 1), summed; occurrences within a field and field lengths are not counted.
-Computing that costs three small queries per term where bm25 would cost a score per match.
+A broad query on SQLite (more than `BROAD` matches, at most `BROAD_TERMS` words or phrases) is
+ranked in numpy instead, by a simpler bm25: for each term, its idf times the weight of each
+field it occurs in (title 4, identifiers 2, body 1), summed; occurrences within a field and
+field lengths are not counted. Each term's matches per field are read once
+(`bali.search.matching.term_fields`); a single word's matches are their union.
+
+PostgreSQL: ts_rank of a match costs little next to reading it (the vector is in the row the
+match reads), so every match is scored in the query that finds it
+(`Backend.scores_in_match`), once per query, and the order is exact ts_rank at any depth.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from bali.search import ordering
+from bali.search import matching, ordering
 from bali.search.backends import Ranked, get_backend
 from bali.search.facet_index import FacetIndex
 from bali.search.query import Query
@@ -34,29 +38,25 @@ FIELD_WEIGHTS = {"title": 4.0, "ident": 2.0, "body": 1.0}
 
 def _broad_scores(current: Any, index: FacetIndex, query: Query) -> np.ndarray | None:
     """Scores per row by field presence, or None when the backend cannot list matches per
-    field or the query has too many terms."""
+    field or the query has too many terms. Computed from each term's rows per field (cached by
+    `bali.search.matching`), a few milliseconds; not kept (a score per row is 8 MB)."""
     terms = list(dict.fromkeys(term for group in query.groups for term in group))
     if len(terms) > BROAD_TERMS:
         return None
-    key = ("broad", query.canonical(), current.build, index.version)
-    if key in current.matches:
-        return current.matches[key]
-    backend = get_backend()
     scores = np.zeros(index.n, np.float64)
-    documents = int(np.count_nonzero(index.alive))
+    documents = index.live_count()
+    present = np.zeros(index.n, bool)
     for term in terms:
-        fields = backend.field_matches(term)
+        fields = matching.term_fields(current, index, term)
         if fields is None:
             return None
-        present = np.zeros(index.n, bool)
-        rows_by_field = {name: index.rows_for_ids(ids)[0] for name, ids in fields.items()}
-        for rows in rows_by_field.values():
+        present[:] = False
+        for rows in fields.values():
             present[rows] = True
         found = int(np.count_nonzero(present))
         idf = np.log((documents - found + 0.5) / (found + 0.5) + 1.0)
-        for name, rows in rows_by_field.items():
+        for name, rows in fields.items():
             scores[rows] += idf * FIELD_WEIGHTS[name]
-    current.matches[key] = scores
     return scores
 
 
@@ -76,10 +76,12 @@ def _broad_page(
 
 
 def _window(current: Any, index: FacetIndex, query: Query, limit: int, total: int) -> Ranked:
-    key = ("ranked", query.canonical(), current.build, index.version)
+    key = matching.ranked_key(current, index, query)
     cached: Ranked | None = current.matches.get(key)
     if cached is not None and (cached.complete or len(cached.ids) >= limit):
         return cached
+    if get_backend().scores_in_match:
+        return matching.scored_matches(current, index, query)
     wanted: int | None = max(limit, WINDOW, 4 * len(cached.ids) if cached else 0)
     if wanted is not None and wanted * 2 >= total:
         wanted = None  # close to all of them: rank everything at once
@@ -100,7 +102,7 @@ def page(
     """(ids of the page's activities, cursor of the next page or None), best first, among
     the rows of `mask` (which must only hold rows matching the query, `matched` of them in
     the text index). `page_range`: (offset, size)."""
-    if matched > BROAD:
+    if matched > BROAD and not get_backend().scores_in_match:
         scores = _broad_scores(current, index, query)
         if scores is not None:
             return _broad_page(index, scores, mask, page_range, cursor)

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from bali.activities.filters import ActivityFilters, apply_filters
 from bali.activities.models import Activity
 from bali.core.i18n import active_iso_language
-from bali.search import engine, ordering, relevance
+from bali.search import engine, matching, ordering, presorted, relevance
 from bali.search.backends import get_backend
 from bali.search.counting import FACETS, combine, facet_counts, filter_masks
 from bali.search.facet_index import FacetIndex
@@ -109,9 +109,18 @@ def _facet_values(
     index: FacetIndex,
     limit: int | None,
     lang: str,
+    labels: dict[tuple[str, str], str],
 ) -> tuple[dict[str, list[FacetValue]], dict[str, int]]:
-    """FacetValues with labels in `lang`: the most frequent first (years: the latest first);
-    chosen values always included. Cached with the counts: callers must not change them."""
+    """FacetValues with labels in `lang` (`labels`: those already known, by facet and code;
+    completed here): the most frequent first (years: the latest first); chosen values always
+    included. Cached with the counts: callers must not change them."""
+
+    def label(name: str, code: str) -> str:
+        found = labels.get((name, code))
+        if found is None:
+            found = labels[name, code] = facet_label(name, code, index.org_names, lang)
+        return found
+
     facets: dict[str, list[FacetValue]] = {}
     more: dict[str, int] = {}
     for name in FACETS:
@@ -128,8 +137,7 @@ def _facet_values(
             more[name] = len(ranked) - len(kept)
             ranked = kept
         facets[name] = [
-            FacetValue(code, facet_label(name, code, index.org_names, lang), n, code in selected)
-            for code, n in ranked
+            FacetValue(code, label(name, code), n, code in selected) for code, n in ranked
         ]
     return facets, more
 
@@ -160,12 +168,13 @@ def search(
         visible = current.masks.get_or(
             (current.build, index.version, _user_key(user)), lambda: index.visible(user)
         )
-        base, matched = _text_filtered(current, index, query, visible)
+        ranking = ordering.effective_sort(filters.sort, bool(query.groups)) == "relevance"
+        base, matched = _text_filtered(current, index, query, visible, ranking)
         masks = filter_masks(index, filters)
         chosen = combine(base, list(masks.values()))
         count = int(np.count_nonzero(chosen))
         page_range = ((page - 1) * page_size, page_size)
-        if ordering.effective_sort(filters.sort, bool(query.groups)) == "relevance":
+        if ranking:
             ids, next_cursor = relevance.page(
                 current, index, query, chosen, matched, page_range, cursor
             )
@@ -179,9 +188,10 @@ def search(
             counts = current.counts.get_or(
                 key, lambda: facet_counts(index, base, masks, filters.year)
             )
+            labels = current.labels.get_or((current.build, index.version, lang), dict)
             cached, facet_more = current.facets.get_or(
                 (*key, lang, facet_limit),
-                lambda: _facet_values(counts, filters, index, facet_limit, lang),
+                lambda: _facet_values(counts, filters, index, facet_limit, lang, labels),
             )
             facets = {name: list(values) for name, values in cached.items()}
     return SearchPage(
@@ -201,23 +211,37 @@ def _key(filters: ActivityFilters) -> tuple[Any, ...]:
 
 
 def _text_filtered(
-    current: engine.EngineState, index: FacetIndex, query: Query, visible: np.ndarray
+    current: engine.EngineState,
+    index: FacetIndex,
+    query: Query,
+    visible: np.ndarray,
+    ranking: bool,
 ) -> tuple[np.ndarray, int]:
     """(visible rows matching the text query, number of matches in the text index)."""
     if query.is_empty:
         return visible, 0
-    matches = engine.text_matches(current, index, query)
-    return visible & engine.text_mask(index, matches), len(matches.ids)
+    mask, matched = matching.text_rows(current, index, query, ranking)
+    return visible & mask, matched
 
 
 def _sorted_page(
     index: FacetIndex, chosen: np.ndarray, sort: str, page_range: tuple[int, int], cursor: Any
 ) -> tuple[list[int], str | None]:
     """(ids of one page, next cursor) in an order of the facet index's own columns."""
-    candidates = np.flatnonzero(chosen)
     sort = ordering.effective_sort(sort, False)
-    keys = ordering.sort_keys(index, candidates, sort, active_iso_language())
-    after = ordering.read_cursor(cursor, sort, len(keys)) if cursor else None
-    positions, more = ordering.select_page(keys, *page_range, after)
-    ids = [int(pk) for pk in index.ids[candidates[positions]]]
-    return ids, (ordering.cursor_after(sort, keys, positions[-1]) if more else None)
+    lang = active_iso_language()
+    after = ordering.read_cursor(cursor, sort, ordering.key_count(sort)) if cursor else None
+    if index.live_count() >= presorted.MIN_CANDIDATES and (
+        np.count_nonzero(chosen) >= presorted.MIN_CANDIDATES
+    ):
+        rows, more = presorted.page(index, chosen, sort, lang, page_range, after)
+    else:
+        candidates = np.flatnonzero(chosen)
+        keys = ordering.sort_keys(index, candidates, sort, lang)
+        positions, more = ordering.select_page(keys, *page_range, after)
+        rows = candidates[positions]
+    ids = [int(pk) for pk in index.ids[rows]]
+    if not more or not len(rows):
+        return ids, None
+    keys = ordering.sort_keys(index, rows[-1:], sort, lang)
+    return ids, ordering.cursor_after(sort, keys, 0)

@@ -17,7 +17,16 @@ from django.db import transaction
 from django.db.models import F, OrderBy, QuerySet
 from django.db.models.expressions import RawSQL
 
-from bali.search.backends.base import FIELDS, Backend, Document, Matches, Ranked, parse_ids
+from bali.search.backends.base import (
+    FIELDS,
+    Backend,
+    Document,
+    Matches,
+    Ranked,
+    best_first,
+    parse_ids,
+    parse_scores,
+)
 from bali.search.query import Query, Term
 from bali.search.text import SEPARATOR
 
@@ -51,6 +60,7 @@ def tsvector_literal(document: Document) -> str:
 class PostgreSQLBackend(Backend):
     vendor = "postgresql"
     table = "search_document"
+    scores_in_match = True
 
     def create_schema(self, table: str | None = None) -> None:
         table = table or self.table
@@ -100,10 +110,13 @@ class PostgreSQLBackend(Backend):
     @contextmanager
     def _tuned(self) -> Iterator[None]:
         """Enough memory for an exact bitmap of a broad word's matches (else PostgreSQL reads
-        the whole table), and no JIT compilation (it costs more than it saves here)."""
+        the whole table), no JIT compilation (it costs more than it saves here), floats in
+        full."""
         with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '64MB'")
             cursor.execute("SET LOCAL jit = off")
+            # scores as text in their shortest exact form (`scored` compares them in numpy)
+            cursor.execute("SET LOCAL extra_float_digits = 3")
             yield
 
     def match(self, query: Query) -> Matches:
@@ -125,6 +138,20 @@ class PostgreSQLBackend(Backend):
                 [RANK_WEIGHTS, self.expression(query)],
                 limit,
             )
+
+    def scored(self, query: Query) -> Ranked:
+        """Ids and ts_rank scores of every match in one pass: a broad word's matches are read
+        from the table's pages (the vectors are stored inline), and ranking them while they
+        are read costs little, where ranking in a second query would read them all again."""
+        with self._tuned(), self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT string_agg(activity_id::text, ','), "
+                "string_agg(ts_rank(%s::float4[], vector, q)::text, ',') "
+                f"FROM {self.table}, CAST(%s AS tsquery) AS q WHERE vector @@ q",
+                [RANK_WEIGHTS, self.expression(query)],
+            )
+            ids, scores = cursor.fetchone()
+        return best_first(parse_ids(ids), parse_scores(scores))
 
     def id_subquery(self, query: Query) -> tuple[str, list[object]]:
         return (
