@@ -156,6 +156,59 @@ def test_upload_through_the_page(people: People, make_request: Callable[..., Req
     assert request.attachments.count() == 1
 
 
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records every multipart body Django parses (the upload read into memory or a file)."""
+    from django.http.multipartparser import MultiPartParser
+
+    calls: list[str] = []
+    original = MultiPartParser.parse
+
+    def parse(self: MultiPartParser) -> object:
+        calls.append("parsed")
+        return original(self)
+
+    monkeypatch.setattr(MultiPartParser, "parse", parse)
+    return calls
+
+
+def test_page_upload_refused_before_the_file_is_read(
+    people: People, make_request: Callable[..., Request], parsed: list[str]
+) -> None:
+    """Someone outside the request is refused before the upload is parsed (the CSRF check,
+    which reads the form, comes after the permission check); insiders still need the token."""
+    request = make_request("submitted")
+    url = f"/en/requests/{request.reference}/attachments/"
+    outsider = Client(enforce_csrf_checks=True)
+    outsider.force_login(people.officer_asp)  # sees the public request, is not inside it
+    response = outsider.post(url, {"file": upload("big.pdf", PDF)})
+    assert response.status_code == 403
+    assert "You may not add documents to this request." in response.content.decode()
+    assert parsed == []
+    insider = Client(enforce_csrf_checks=True)
+    insider.force_login(people.focal_ke)
+    assert insider.post(url, {"file": upload("terms.pdf", PDF)}).status_code == 403  # no token
+    insider.get(f"/en/requests/{request.reference}/")
+    token = insider.cookies["csrftoken"].value
+    response = insider.post(url, {"file": upload("terms.pdf", PDF), "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert list(request.attachments.values_list("original_name", flat=True)) == ["terms.pdf"]
+
+
+def test_api_upload_refused_before_the_file_is_read(
+    client: Client,
+    people: People,
+    make_request: Callable[..., Request],
+    api_headers: Callable[..., dict[str, str]],
+    parsed: list[str],
+) -> None:
+    request = make_request("submitted")
+    base = f"/api/v1/requests/{request.reference}/attachments"
+    response = client.post(base, {"file": upload("a.pdf", PDF)}, headers=api_headers(people.dewa))
+    assert response.status_code == 403 and parsed == []
+    assert not request.attachments.exists()
+
+
 @given(st.binary(max_size=64))
 def test_sniff_never_fails_and_refuses_executables(data: bytes) -> None:
     assert sniff(b"MZ" + data, io.BytesIO(b"MZ" + data)) is None

@@ -88,6 +88,52 @@ def test_office_told_when_a_request_arrives(
     assert "Next step due by:" in body
 
 
+@pytest.mark.parametrize("public", [False, True])
+def test_internal_note_only_to_people_still_inside(
+    people: People,
+    make_request: Callable[..., Request],
+    django_capture_on_commit_callbacks: Callable[..., Any],
+    public: bool,
+) -> None:
+    """On `reassign` the previous assignee is told it lost the request, but is no longer
+    inside it: an internal note is left out of its mail (a public one is not)."""
+    request = make_request("assigned")
+    note = "DTIE is overstretched this quarter."
+    payload = TransitionInput(
+        assignee="division:DEWA", version=request.version, note=note, public=public
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        do_transition_request(people.officer_afr, request, "reassign", payload)
+    by_recipient = {message.to[0]: message.body for message in mail.outbox}
+    assert set(by_recipient) == {"focal.ke@example.org", "dtie@example.org", "dewa@example.org"}
+    assert note in by_recipient["dewa@example.org"]
+    assert note in by_recipient["focal.ke@example.org"]
+    assert (note in by_recipient["dtie@example.org"]) is public
+    assert ("Note (" in by_recipient["dtie@example.org"]) is public
+    assert "Previously assigned to: Division of Technology" in by_recipient["dtie@example.org"]
+
+
+def test_withdrawn_draft_is_told_to_nobody_outside_the_country(
+    people: People,
+    make_request: Callable[..., Request],
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    """A draft never submitted is hidden from the office (its link would be a 404 for them):
+    withdrawing it mails the country only; a submitted one withdrawn still reaches the office."""
+    draft = make_request("draft")
+    with django_capture_on_commit_callbacks(execute=True):
+        do_transition_request(people.focal_ke, draft, "withdraw")
+    assert [m.to for m in mail.outbox] == [["focal.ke@example.org"]]
+    mail.outbox.clear()
+    submitted = make_request("submitted")
+    with django_capture_on_commit_callbacks(execute=True):
+        do_transition_request(people.focal_ke, submitted, "withdraw")
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "focal.ke@example.org",
+        "officer.afr@example.org",
+    ]
+
+
 def test_no_mail_for_refused_or_muted_steps(
     people: People,
     make_request: Callable[..., Request],

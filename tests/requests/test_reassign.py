@@ -119,3 +119,20 @@ def test_reassign_through_the_page_and_the_public_timeline(
     timeline = Client().get(f"/en/requests/{request.reference}/").content.decode()
     assert "Assigned to: Division of Early Warning and Assessment" in timeline
     assert "(before: Division of Technology, Industry and Economics)" in timeline
+
+
+def test_office_names_follow_a_renamed_region(people: People) -> None:
+    """The offices' names are kept per process, and read again once a region is saved (by
+    the admin or `load_reference`)."""
+    from bali.reference.loading import load_reference
+    from bali.reference.models import Region
+    from bali.requests.assignees import assignee_label
+
+    before = assignee_label("office:AFR")
+    assert before == "UNEP Regional Office for Africa"
+    region = Region.objects.get(code="AFR")
+    region.office_names = {**region.office_names, "en": "UNEP Africa Office"}
+    region.save()
+    assert assignee_label("office:AFR") == "UNEP Africa Office"
+    load_reference()  # puts the published name back
+    assert assignee_label("office:AFR") == before

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from tests.requests.conftest import PATH_TO, People
 
 from bali.requests.actions import do_update_request
@@ -138,6 +139,31 @@ def test_decline_keeps_the_reason_and_closes(
     )
     assert request.is_closed
     assert available_actions(people.focal_ke, request) == []
+
+
+@pytest.mark.parametrize("public", [True, False])
+def test_reason_for_declining_follows_the_visibility_of_its_note(
+    make_request: Callable[..., Request], people: People, client: Client, public: bool
+) -> None:
+    """The reason is the decline step's note: an internal one stays inside the request (the
+    API, the page and the timeline alike); a public one is shown to everyone."""
+    from bali.requests.serializers import request_full, request_public
+
+    request = make_request("under_review")
+    reason = "Funded twice already by another donor."
+    do_transition_request(
+        people.officer_afr, request, "decline", TransitionInput(note=reason, public=public)
+    )
+    request.refresh_from_db()
+    assert request_full(request, people.focal_ke)["decline_reason"] == reason
+    assert request_public(request)["decline_reason"] == (reason if public else "")
+    anonymous = client.get(f"/api/v1/requests/{request.reference}").json()
+    assert anonymous["decline_reason"] == (reason if public else "")
+    page = client.get(f"/en/requests/{request.reference}/").content.decode()
+    assert (reason in page) is public
+    assert ("Reason for declining" in page) is public
+    client.force_login(people.focal_ke)
+    assert reason in client.get(f"/en/requests/{request.reference}/").content.decode()
 
 
 def test_needs_information_goes_back_to_the_country_then_submitted_again(

@@ -31,7 +31,7 @@ from bali.requests.attachments import attachment_response, do_add_attachment
 from bali.requests.models import Request
 from bali.requests.models import Status as RequestStatus
 from bali.requests.numbering import REFERENCE_PATTERN
-from bali.requests.permissions import is_insider
+from bali.requests.permissions import check_attach, is_insider
 from bali.requests.transitions import ACTIONS
 from bali.requests.validation import shown
 from bali.requests.workflow import do_transition_request
@@ -235,6 +235,7 @@ UPLOAD_DOC = {
 def add_attachment(request: HttpRequest, ref: str) -> Status[dict[str, Any]]:
     activate_language(request)
     found = _visible(request, ref)
+    check_attach(request.user, found)  # before the upload is read
     added = do_add_attachment(request.user, found, read_upload(request))
     return Status(201, serializers.attachment_dict(added))
 

@@ -46,3 +46,13 @@ class RequestsConfig(AppConfig):
         register_nav("requests_overview", _("Requests overview"), "requests:overview", 44, _is_hq)
         register_home_count("requests", _("requests for support"), stats.public_request_count, 40)
         register_demo_step("requests", demo.build, 40)
+        self._forget_office_names_on_change()
+
+    def _forget_office_names_on_change(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from bali.reference.models import Region
+        from bali.requests.assignees import forget_office_names
+
+        post_save.connect(forget_office_names, sender=Region, dispatch_uid="office_names_saved")
+        post_delete.connect(forget_office_names, sender=Region, dispatch_uid="office_names_deleted")

@@ -53,10 +53,18 @@ class Assignee:
 
 @cache
 def _office_names() -> dict[str, dict[str, str]]:
-    """The regional offices' names in every language (reference data, read once)."""
+    """The regional offices' names in every language (reference data, read once per process
+    and read again after a region is saved: `forget_office_names`)."""
     from bali.reference.models import Region
 
     return dict(Region.objects.values_list("code", "office_names"))
+
+
+def forget_office_names(**_kwargs: object) -> None:
+    """Receiver of `post_save`/`post_delete` of `Region` (connected in `RequestsConfig.ready`):
+    `load_reference` and the admin save regions one by one, so a renamed office is seen at
+    once, like the names `bali.reference.lookups` keeps."""
+    _office_names.cache_clear()
 
 
 def _organisation_label(ref: str) -> str:

@@ -158,6 +158,19 @@ class Request(models.Model):
         """Published once it has been submitted; drafts stay with the country."""
         return self.submitted_at is not None
 
+    def decline_reason_for(self, insider: bool) -> str:
+        """The reason for declining as a reader may see it. It is the decline step's note, so
+        it follows that note's visibility: outsiders see it only when the note was public."""
+        if not self.decline_reason or insider:
+            return self.decline_reason
+        public = (
+            self.events.filter(action="decline")
+            .order_by("-at", "-id")
+            .values_list("public", flat=True)
+            .first()
+        )
+        return self.decline_reason if public else ""
+
     @property
     def is_overdue(self) -> bool:
         return self.due_on is not None and self.due_on < timezone.localdate()

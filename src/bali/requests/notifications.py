@@ -1,10 +1,13 @@
 """E-mail on each step of a request, to the submitter and the assignee, in each one's language.
 
-Sent after the transaction commits (a rolled-back step sends nothing). People who receive the
-mail are inside the request, so the mail carries the note even when it is internal. When the
-request reaches the office (submitted, answered, withdrawn), the officers of the entry point's
-region are told as well: they hold it next. A mail server that fails is logged, never turned
-into an error for the person who acted: the step itself is already recorded.
+Sent after the transaction commits (a rolled-back step sends nothing). An internal note goes
+only to recipients who are inside the request after the step (`permissions.is_insider`): the
+assignee who lost the request on `reassign` is told of the change, without the internal note.
+When a submitted request reaches the office (submitted, answered, withdrawn), the officers of
+the entry point's region are told as well: they hold it next. A draft the country withdraws
+before ever submitting it stays with the country (`Request.is_public`): nobody else is told.
+A mail server that fails is logged, never turned into an error for the person who acted: the
+step itself is already recorded.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from bali.accounts.roles import Role
 from bali.core.i18n import UN_LANGUAGES, django_language, iso_language, localized
 from bali.requests.assignees import Assignee, assignee_label, parse_assignee, people_of
 from bali.requests.models import Request, RequestEvent, Status
+from bali.requests.permissions import is_insider
 
 if TYPE_CHECKING:
     from bali.accounts.models import User
@@ -51,13 +55,13 @@ def is_muted() -> bool:
 
 def recipients(request: Request, event: RequestEvent) -> list[User]:
     """The submitter, the assignee's people (the previous assignee's too, when reassigned) and,
-    for steps that reach the office, its officers; active people with an e-mail address, each
-    once."""
+    for steps that bring a submitted request to the office, its officers; active people with
+    an e-mail address, each once."""
     people: list[User] = [request.submitter]
     for assignee in (request.assignee, (event.data or {}).get("previous", "")):
         if assignee:  # on `reassign` the previous assignee is told that it lost the request
             people += list(people_of(parse_assignee(assignee)))
-    if event.action in OFFICE_IS_TOLD:
+    if event.action in OFFICE_IS_TOLD and request.is_public:
         people += list(people_of(Assignee("office", request.entry_region_id)))
     seen: set[str] = set()
     unique = []
@@ -89,6 +93,7 @@ def build_message(request: Request, event: RequestEvent, person: User) -> EmailM
             "actor_role": Role(event.actor_role).label if event.actor_role in Role.values else "",
             "holder": request.holder_label,
             "previous": assignee_label((event.data or {}).get("previous", "")),
+            "note": event.note_for(is_insider(person, request)),
             "url": site_url() + reverse("requests:detail", args=[request.reference]),
         }
         subject = _("[%(reference)s] %(status)s: %(title)s") % {

@@ -1,7 +1,8 @@
 """Requests and events as JSON: public fields for everyone, the whole file for insiders.
 
-Shared by the API and the pages' JSON twins. Contacts, attachments, the submitter and internal
-notes are only in the insider's view (`permissions.is_insider`).
+Shared by the API and the pages' JSON twins. Contacts, attachments, the submitter, internal
+notes and a reason for declining given in an internal note are only in the insider's view
+(`permissions.is_insider`).
 """
 
 from __future__ import annotations
@@ -45,8 +46,9 @@ def request_summary(request: Request) -> dict[str, Any]:
     }
 
 
-def request_public(request: Request) -> dict[str, Any]:
-    """Everything anyone may read about a submitted request."""
+def request_public(request: Request, insider: bool = False) -> dict[str, Any]:
+    """Everything anyone may read about a submitted request (`insider`: with the reason for
+    declining even when its note was internal)."""
     data = request_summary(request)
     data.update(
         {
@@ -67,7 +69,7 @@ def request_public(request: Request) -> dict[str, Any]:
             "currency": request.currency,
             "assignee_label": request.assignee_label,
             "referred_partner": request.referred_partner,
-            "decline_reason": request.decline_reason,
+            "decline_reason": request.decline_reason_for(insider),
             "results_summary": request.results_summary,
             "activities": [
                 {
@@ -88,7 +90,7 @@ def request_full(request: Request, user: Actor) -> dict[str, Any]:
     """The insider's view: public fields plus contacts, documents and the actions open now."""
     from bali.requests.workflow import available_actions
 
-    data = request_public(request)
+    data = request_public(request, insider=True)
     data.update(
         {
             "contacts": request.contacts,

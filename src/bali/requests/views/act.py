@@ -16,11 +16,13 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from bali.core.permissions import PermissionDenied
 from bali.requests.attachments import attachment_response, do_add_attachment
 from bali.requests.forms import AttachmentForm, TransitionForm
 from bali.requests.models import Request
+from bali.requests.permissions import check_attach
 from bali.requests.transitions import TRANSITIONS
 from bali.requests.views.common import error_messages, visible_request
 from bali.requests.views.detail import detail_context
@@ -92,10 +94,22 @@ def act(request: HttpRequest, ref: str) -> HttpResponse:
     return _back(request, found)
 
 
+@csrf_exempt  # checked by `_attach`, once the person may attach (see the docstring)
 @login_required
 @posted_only
 def attach(request: HttpRequest, ref: str) -> HttpResponse:
+    """Add a document from the request page. Who may attach is decided before the body is
+    read: the CSRF check reads the form (and so the whole upload), so it runs afterwards, for
+    people inside the request only; anyone else is refused without the upload being parsed."""
     found = visible_request(request, ref)
+    refused = _refusal(request, found, lambda: check_attach(request.user, found))
+    if refused is not None:
+        return refused
+    return _attach(request, found)
+
+
+@csrf_protect
+def _attach(request: HttpRequest, found: Request) -> HttpResponse:
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         return _refused(request, found, [_("Choose a file to attach.")], 400)

@@ -45,6 +45,7 @@ def detail_context(
         else [],
         "can_edit": Party.COUNTRY in parties and found.status in ("draft", "needs_information"),
         "can_attach": insider and not found.is_closed,
+        "decline_reason": found.decline_reason_for(insider),
         "attachments": found.attachments.all() if insider else [],
         "activities": found.activities.filter(visibility="public"),
         "attachment_form": AttachmentForm(),
