@@ -253,3 +253,55 @@ def test_search_index_command_writes_a_snapshot_on_request(
     call_command("search_index", "--snapshot", stdout=out)
     assert "1 activities indexed" in out.getvalue() and "snapshot written" in out.getvalue()
     assert facet_snapshot.load() is not None
+
+
+@pytest.mark.django_db
+def test_a_snapshot_carries_the_postings_tables_and_order(
+    corpus: dict[str, Activity],
+    hq_user: User,
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
+    tmp_path: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A process started from the snapshot has the per-value postings, the row-by-row pair
+    tables and the newest-first order, and answers as a process that read the database, also
+    after a change it applies from the log."""
+    from bali.search import presorted
+
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setattr(facet_snapshot, "MIN_ROWS", 1)
+    monkeypatch.setattr(presorted, "MIN_CANDIDATES", 0)
+    chosen = [
+        ActivityFilters(),
+        ActivityFilters(country=["KE", "CN"], sort="-budget"),
+        ActivityFilters(q="ozone OR solar", theme=["TH12"]),
+        ActivityFilters(region=["AFR"], sort="start"),
+    ]
+
+    def answers() -> list[Any]:
+        found = []
+        for filters in chosen:
+            page = search(filters, None, page_size=3)
+            facets = {
+                name: [(v.code, v.count) for v in values] for name, values in page.facets.items()
+            }
+            found.append(([a.pk for a in page.results], page.count, facets, page.next_cursor))
+        return found
+
+    engine.reset()
+    from_database = answers()
+    assert engine.write_snapshot() is not None
+    engine.reset()  # a new process
+    loaded = facet_snapshot.load()
+    assert loaded is not None and ("newest", "") in loaded.presorted
+    assert all(loaded.postings[name] is not None for name in loaded.pairs)
+    assert all(column.table is not None for column in loaded.pairs.values())
+    assert answers() == from_database
+    with django_capture_on_commit_callbacks(execute=True):
+        do_update_activity(hq_user, corpus["wind-cn"], {"countries": [{"code": "KE"}]})
+    after_change = answers()
+    engine.reset()
+    for path in facet_snapshot.folder().glob("facets-*.json"):
+        path.unlink()  # no snapshot: the next process reads the database
+    assert answers() == after_change

@@ -23,7 +23,7 @@ from typing import Any
 from django.db import connection
 
 from bali.core.i18n import UN_LANGUAGES
-from bali.search import facet_snapshot, indexer
+from bali.search import facet_snapshot, indexer, presorted
 from bali.search.facet_data import _MICROS
 from bali.search.facet_index import FacetIndex
 
@@ -245,4 +245,5 @@ def write_snapshot() -> Any:
     if index.n >= facet_snapshot.MIN_ROWS:
         for lang in UN_LANGUAGES:
             index.ensure_title_keys(lang)
+        presorted.order(index, "newest", "")  # the order of a search without text
     return facet_snapshot.save(index)

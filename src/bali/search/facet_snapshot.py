@@ -30,6 +30,7 @@ from django.db import connection
 from bali.search import pair_table, postings
 from bali.search.facet_encoding import Vocabulary
 from bali.search.facet_index import CODE_COLUMNS, PAIR_FACETS, ROW_COLUMNS, FacetIndex
+from bali.search.presorted import Presorted
 
 logger = logging.getLogger("bali.search")
 
@@ -62,6 +63,9 @@ def _arrays(index: FacetIndex) -> dict[str, np.ndarray]:
         if found is not None:
             arrays[f"postings-{name}-offsets"] = found.offsets
             arrays[f"postings-{name}-rows"] = found.rows
+    for (sort, lang), found in index.presorted.items():
+        if found.layout == index.layout and found.covered == index.n:
+            arrays[f"order-{sort}-{lang}"] = found.rows
     arrays["row_of_id"] = index.row_of_id
     arrays |= {f"title-{lang}": keys for lang, keys in index.title_keys.items()}
     return arrays
@@ -91,6 +95,11 @@ def save(index: FacetIndex) -> Path | None:
         "org_refs": {str(pk): ref for pk, ref in index.org_refs.items()},
         "org_names": index.org_names,
         "titles": sorted(index.title_keys),
+        "orders": [
+            [sort, lang]
+            for (sort, lang), found in index.presorted.items()
+            if found.layout == index.layout and found.covered == index.n
+        ],
         "tables": sorted(name for name in PAIR_FACETS if index.pairs[name].table is not None),
         "postings": {
             name: found.covered for name, found in index.postings.items() if found is not None
@@ -148,6 +157,8 @@ def _build(path: Path, meta: dict[str, Any]) -> FacetIndex:
         index.postings[name] = postings.Postings(
             array(f"postings-{name}-offsets"), array(f"postings-{name}-rows"), covered
         )
+    for sort, lang in meta["orders"]:
+        index.presorted[sort, lang] = Presorted(0, meta["n"], array(f"order-{sort}-{lang}"))
     index.row_of_id = array("row_of_id")
     index.title_keys = {lang: array(f"title-{lang}") for lang in meta["titles"]}
     index.vocab = {name: Vocabulary(codes) for name, codes in meta["vocab"].items()}
