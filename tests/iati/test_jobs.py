@@ -4,6 +4,7 @@ without them, and a reader that dies stops the run with whole batches written.""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from tests.iati.conftest import activity_xml, remove_imported
 
 from bali.activities import snapshot
 from bali.activities.models import Activity, ActivityChange
-from bali.iati import workers
+from bali.iati import pool, workers
 from bali.iati.service import ImportReport
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +107,7 @@ def test_readers_never_query_the_database(
         )
     )
     lookups.clear_caches()
-    monkeypatch.setattr(workers, "load_reference_data", lambda: None)  # forgotten on purpose
+    monkeypatch.setattr(pool, "load_reference_data", lambda: None)  # forgotten on purpose
     with pytest.raises(workers.ReaderFailed, match="must not query the database"):
         import_paths(path, jobs=2)
     monkeypatch.undo()
@@ -114,3 +115,91 @@ def test_readers_never_query_the_database(
     activity = Activity.objects.get(iati_identifier="XM-REF-1")
     assert list(activity.countries.values_list("country_id", flat=True)) == ["KE"]
     assert list(activity.themes.values_list("theme_id", flat=True)) == ["TH01"]
+
+
+def _one(identifier: str, title: str, stamp: str | None) -> str:
+    attrs = f' last-updated-datetime="{stamp}"' if stamp else ""
+    return (
+        f'<iati-activity xml:lang="en"{attrs}><iati-identifier>{identifier}</iati-identifier>'
+        f"<title><narrative>{title}</narrative></title></iati-activity>"
+    )
+
+
+def test_an_early_decision_that_no_longer_holds_is_taken_again(
+    tmp_path: Path,
+    import_paths: Callable[..., ImportReport],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same identifier in two files of one run: the reader of the second file is answered
+    "unchanged" while the first file is still being written; the first file then changes the
+    stored record, so the answer is taken again and the activity read again from its file.
+    The result is what one process gives."""
+    from bali.iati import service
+
+    base = tmp_path / "base.xml"
+    base.write_bytes(activity_xml(_one("XM-TWICE", "Base", "2024-06-01T00:00:00Z")))
+    folder = tmp_path / "run"
+    folder.mkdir()
+    others = "".join(_one(f"XM-NEW-{i}", "New", None) for i in range(3))
+    (folder / "a.xml").write_bytes(activity_xml(_one("XM-TWICE", "From A", None) + others))
+    (folder / "b.xml").write_bytes(activity_xml(_one("XM-TWICE", "From B", "2024-01-01T00:00:00Z")))
+
+    import_paths(base)
+    alone = import_paths(folder)
+    expected = _contents()
+    assert expected["XM-TWICE"]["title"] == {"en": "From B"}
+    remove_imported()
+
+    finish = workers._finish
+
+    def slow_first_file(item: Any, reader: Any, parsed: Any, *args: Any) -> None:
+        if parsed.info.label.endswith("a.xml"):  # the second reader is answered meanwhile
+            time.sleep(0.5)
+        finish(item, reader, parsed, *args)
+
+    read_again = service.ImportService._read_again
+    calls: list[list[str]] = []
+
+    def counted(self: Any, source: Any, file_report: Any, lights: list[Any]) -> None:
+        calls.append([light.identifier for light in lights])
+        read_again(self, source, file_report, lights)
+
+    monkeypatch.setattr(workers, "_finish", slow_first_file)
+    monkeypatch.setattr(service.ImportService, "_read_again", counted)
+    import_paths(base)
+    together = import_paths(folder, jobs=3)
+    assert calls == [["XM-TWICE"]]
+    assert together.as_dict()["per_file"] == alone.as_dict()["per_file"]
+    assert _contents() == expected
+
+
+def test_readers_of_later_files_are_answered_early_on_a_reimport(
+    tmp_path: Path,
+    import_paths: Callable[..., ImportReport],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in "abc":
+        body = "".join(_one(f"XM-{name}-{i}", name, "2024-01-01T00:00:00Z") for i in range(6))
+        (tmp_path / f"{name}.xml").write_bytes(activity_xml(body))
+    import_paths(tmp_path, batch_size=2)
+    hold = pool.ReaderPool._hold
+    early: list[bool] = []
+
+    def watched(self: Any, channel: Any) -> None:
+        hold(self, channel)
+        last = channel.held[-1] if channel.held else None
+        if last is not None and last.message[0] == "light":
+            early.append(last.early is not None)
+
+    finish = workers._finish
+
+    def slow_first_file(item: Any, reader: Any, parsed: Any, *args: Any) -> None:
+        if parsed.info.label.endswith("a.xml"):  # the second reader is heard meanwhile
+            time.sleep(0.2)
+        finish(item, reader, parsed, *args)
+
+    monkeypatch.setattr(workers, "_finish", slow_first_file)
+    monkeypatch.setattr(pool.ReaderPool, "_hold", watched)
+    again = import_paths(tmp_path, batch_size=2, jobs=3)
+    assert (again.totals.unchanged, again.totals.created, again.totals.updated) == (18, 0, 0)
+    assert early and all(early)  # the second reader never waited for its turn

@@ -40,8 +40,8 @@ class OrganisationCache:
         found: dict[str, tuple[int, Any]] = {}
         for start in range(0, len(missing), 900):
             chunk = missing[start : start + 900]
-            rows = Organisation.objects.filter(ref__in=chunk).values_list("ref", "pk", "names")
-            found.update({ref: (pk, names) for ref, pk, names in rows})
+            stored = Organisation.objects.filter(ref__in=chunk).values_list("ref", "pk", "names")
+            found.update({ref: (pk, names) for ref, pk, names in stored})
         self._fill_names(found, wanted)
         new = [
             Organisation(
@@ -55,10 +55,10 @@ class OrganisationCache:
         ]
         if new:
             Organisation.objects.bulk_create(new, ignore_conflicts=True)
-            rows = Organisation.objects.filter(ref__in=[o.ref for o in new]).values_list(
+            created = Organisation.objects.filter(ref__in=[o.ref for o in new]).values_list(
                 "ref", "pk"
             )
-            found.update({ref: (pk, None) for ref, pk in rows})
+            found.update({ref: (pk, None) for ref, pk in created})
         self.by_ref.update({ref: pk for ref, (pk, _names) in found.items()})
 
     @staticmethod

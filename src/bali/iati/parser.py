@@ -245,20 +245,18 @@ class ActivityStream:
             raise FileError(NOT_IATI, 1, tag=str(root_tag))
         context = etree.iterparse(
             PrefixedReader(prefix, self.stream),
-            events=("start", "end"),
-            tag=("iati-activities", "iati-activity"),
+            events=("end",),  # the root's attributes are read when its first activity ends
+            tag="iati-activity",
             **SAFE_PARSER_OPTIONS,
         )
         batch: list[Pending] = []
         error: FileError | None = None
+        root_seen = False
         try:
-            for event, element in context:
-                if element.tag == "iati-activities":
-                    if event == "start" and element.getparent() is None:
-                        self._root(element)
-                    continue
-                if event != "end":
-                    continue
+            for _event, element in context:
+                if not root_seen:
+                    self._root(element.getroottree().getroot())
+                    root_seen = True
                 self.info.activities += 1
                 batch.append(self._pending(element))
                 if len(batch) >= self.batch_size:
@@ -266,6 +264,8 @@ class ActivityStream:
                     if release:
                         self.release(batch)
                     batch = []
+            if not root_seen:  # a file without activities still says its version
+                self._root(context.root)
         except etree.XMLSyntaxError as exc:
             error = FileError(BROKEN_XML, exc.lineno, reason=_syntax_reason(exc))
         if batch:  # what was read before a syntax error is still imported

@@ -34,8 +34,9 @@ from bali.organisations.models import name_key
 UNREADABLE = gettext_noop("the activity could not be read (%(reason)s); skipped")
 SUPERSEDED = gettext_noop("superseded by a later activity with the same identifier in this file")
 
-# Decisions of the writer, one per light activity.
-WRITE, UNCHANGED, LOCAL = "w", "u", "l"
+# Decisions of the writer, one per light activity; AGAIN: to be read again from the file (an
+# early decision that no longer holds, see `pool.py`), not read with this batch.
+WRITE, UNCHANGED, LOCAL, AGAIN = "w", "u", "l", "a"
 
 # Activity columns the writer fills in (ids, organisation, version, times); the reader the rest.
 ACTIVITY_LEAD = (
@@ -113,7 +114,9 @@ class Payload:
 
 
 def activity_table() -> bulk.Table:
-    return bulk.table(Activity, ACTIVITY_LEAD)
+    """The activity table; the reader's rows hold its position in the batch, then the columns
+    after `ACTIVITY_LEAD` (which the writer supplies)."""
+    return bulk.table(Activity, ACTIVITY_LEAD, 1)
 
 
 def participant_table() -> bulk.Table:
@@ -180,7 +183,7 @@ class BatchReader:
         self, payload: Payload, index: int, pending: Pending, data: dict[str, Any], info: FileInfo
     ) -> None:
         values = self._activity_values(pending, data, info)
-        payload.activities.append(activity_table().row(values, [index]))
+        payload.activities.append(activity_table().row(values, index))
         payload.reporting.append(_reporting_key(data.get("reporting_org"), payload))
         for model, items in child_values(data).items():
             if model is ParticipatingOrg:
@@ -190,16 +193,16 @@ class BatchReader:
                     if ref:
                         spec = (item.get("names") or {}, item.get("type") or "")
                         payload.partner_orgs.setdefault(ref, spec)
-                    payload.participants.append(row(item, [index, ref]))
+                    payload.participants.append(row(item, index, ref))
                 continue
             row = bulk.table(model).row
             rows = payload.children.setdefault(model._meta.label, [])
-            rows.extend(row(item, [index]) for item in items)
+            rows.extend([row(item, index) for item in items])
         meas = sorted(set(data.get("meas") or []))
         if meas:
             row = bulk.table(MEAS).row
             rows = payload.children.setdefault(MEAS._meta.label, [])
-            rows.extend(row({"mea_id": code}, [index]) for code in meas)
+            rows.extend([row({"mea_id": code}, index) for code in meas])
         if data.get("results"):
             payload.results.append((index, data["results"]))
 

@@ -61,8 +61,9 @@ def _children(element: Any, tag: str) -> list[Any]:
     return [c for c in element if c.tag == tag and c.get(INFERRED) != "*"]
 
 
-def _made_up(element: Any | None, name: str) -> bool:
-    return name in inferred(element)
+def _made_up(element: Any | None, name: str, state: ReadState) -> bool:
+    """Whether our exporter made up this attribute (only our own exports carry the mark)."""
+    return state.ours and name in inferred(element)
 
 
 def _money(
@@ -88,7 +89,7 @@ def _budget(el: Any, data: dict[str, Any], state: ReadState) -> None:
     firsts = _firsts(el, state.ours)
     start_el, end_el = firsts.get("period-start"), firsts.get("period-end")
     start, end = date_attr(start_el, state), date_attr(end_el, state)
-    made_up = _made_up(start_el, "iso-date") or _made_up(end_el, "iso-date")
+    made_up = _made_up(start_el, "iso-date", state) or _made_up(end_el, "iso-date", state)
     if (start is None or end is None) and not made_up:
         state.issues.warn(el, NO_PERIOD)
         return
@@ -97,7 +98,7 @@ def _budget(el: Any, data: dict[str, Any], state: ReadState) -> None:
     if money is None:
         return
     value, currency, value_date = money
-    if value_date is None and start is not None and not _made_up(value_el, "value-date"):
+    if value_date is None and start is not None and not _made_up(value_el, "value-date", state):
         value_date = start
         state.issues.warn(el, VALUE_DATE_FROM_PERIOD, date=start.isoformat())
     kind = code(el, "BudgetType", state, "type") or "1"
@@ -141,8 +142,8 @@ def _transaction(el: Any, data: dict[str, Any], state: ReadState) -> None:
     value, currency, value_date = money
     date_el = firsts.get("transaction-date")
     day = date_attr(date_el, state)
-    day_made_up = _made_up(date_el, "iso-date")
-    value_date_made_up = _made_up(value_el, "value-date")
+    day_made_up = _made_up(date_el, "iso-date", state)
+    value_date_made_up = _made_up(value_el, "value-date", state)
     if day is None and value_date is None and not (day_made_up or value_date_made_up):
         state.issues.warn(el, NO_DATE)
         return
@@ -237,7 +238,7 @@ def _indicator(el: Any, state: ReadState) -> dict[str, Any]:
     title, description = _first(el, "title"), _first(el, "description")
     baseline = _first(el, "baseline")
     year = None
-    if baseline is not None and baseline.get("year") and not _made_up(baseline, "year"):
+    if baseline is not None and baseline.get("year") and not _made_up(baseline, "year", state):
         year, problem = values.read_int(baseline.get("year"))
         if problem:
             state.issues.warn(baseline, problem, value=baseline.get("year"), repaired=year)

@@ -124,7 +124,7 @@ def insert_history(
     spec = bulk.table(ActivityChange)
     label = origin.actor_label[:300]
     history = [
-        spec.row(_change(light, stored, origin, now, label), [pk]) for light, stored, pk in written
+        spec.row(_change(light, stored, origin, now, label), pk) for light, stored, pk in written
     ]
     bulk.insert(spec, history)
 

@@ -12,11 +12,12 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
-from bali.iati import workers
+from bali.iati import bulk, workers
 from bali.iati.importer import Importer
 from bali.iati.issues import ERROR, WARNING, Issue
 from bali.iati.parser import ActivityStream, FileError
-from bali.iati.prepare import LightBatch, Provenance
+from bali.iati.pool import ReaderPool
+from bali.iati.prepare import Light, LightBatch, Provenance
 from bali.iati.sources import Source, SourceError, open_source
 from bali.iati.store import BatchResult, Decision
 
@@ -176,25 +177,34 @@ class ImportService:
                 self.bytes_before += counter.count
 
     def _read_from(
-        self, channel: workers.Channel, index: int, source: Source, file_report: FileReport
+        self, pool: ReaderPool, index: int, source: Source, file_report: FileReport
     ) -> None:
         """Decide and write the batches of one file that a reader process reads."""
         origin = self._origin(source)
         writer = self.importer.writer
-        waiting: deque[tuple[LightBatch, Decision]] = deque()
-        for message in workers.messages(channel, index):
+        waiting: deque[tuple[LightBatch, Decision, int | None]] = deque()
+        for item in pool.messages(index):
+            message = item.message
             if message[0] == "light":
                 _kind, _index, light, file_report.version, issues = message
                 self._issues(file_report, issues)
-                decision = writer.decide(light, source.label)
-                channel.decide(decision.codes)
-                waiting.append((light, decision))
+                if item.early is None:
+                    decision = writer.decide(light, source.label)
+                    pool.channel(index).decide(decision.codes)
+                    waiting.append((light, decision, None))
+                else:
+                    waiting.append((light, item.early, item.epoch))
             elif message[0] == "batch":
                 _kind, payload, bytes_done, issues = message
                 self._issues(file_report, issues)
-                light, decision = waiting.popleft()
+                light, decision, epoch = waiting.popleft()
+                again = []
+                if epoch is not None and epoch != writer.epoch:
+                    again = writer.recheck(light, decision, source.label)
                 result = writer.write(light, decision, payload, origin)
                 self._batch_done(file_report, result, light.size, bytes_done)
+                if again:
+                    self._read_again(source, file_report, again)
             else:
                 _kind, _index, version, issues, problem, bytes_done = message
                 file_report.version = version or file_report.version
@@ -203,23 +213,41 @@ class ImportService:
                 if problem is not None:
                     self._failed(file_report, problem)
 
+    def _read_again(self, source: Source, file_report: FileReport, lights: list[Light]) -> None:
+        """Import, in this process, activities of a file whose early decision no longer holds
+        (`pool.py`): found again by identifier and line, and decided, read and written now."""
+        wanted = {(light.identifier, light.line) for light in lights}
+        origin = self._origin(source)
+        with open_source(source, _limit_for(source, self.options)) as (stream, _counter):
+            parsed = ActivityStream(stream, source.label, self.options.batch_size)
+            for batch in parsed.batches():
+                found = [p for p in batch if (p.identifier, p.line) in wanted]
+                for pending in found:
+                    pending.issues.issues = []  # reported with the batch already
+                if found:
+                    result = self.importer.import_batch(found, parsed.info, origin)
+                    self._batch_done(file_report, result, 0, 0)
+                    wanted -= {(p.identifier, p.line) for p in found}
+                if not wanted:
+                    break
+
     def _failed(self, file_report: FileReport, issue: Issue) -> None:
         file_report.failed = True
         file_report.error = issue.text()
         self._issues(file_report, [issue])
 
     def import_source(
-        self, index: int, total: int, source: Source, channel: workers.Channel | None = None
+        self, index: int, total: int, source: Source, pool: ReaderPool | None = None
     ) -> FileReport:
         file_report = FileReport(source.label)
         self.report.files.append(file_report)
         for listener in self.listeners:
             listener.file_started(index, total, source)
         try:
-            if channel is None:
+            if pool is None:
                 self._read_file(source, file_report)
             else:
-                self._read_from(channel, index, source, file_report)
+                self._read_from(pool, index, source, file_report)
         except (FileError, SourceError) as exc:
             self._failed(file_report, _file_issue(source, exc))
         for listener in self.listeners:
@@ -227,7 +255,7 @@ class ImportService:
         return file_report
 
     def run(self, sources: list[Source]) -> ImportReport:
-        with workers.fewer_collections():
+        with workers.fewer_collections(), bulk.import_settings():
             return self._run(sources)
 
     def _run(self, sources: list[Source]) -> ImportReport:
@@ -236,10 +264,11 @@ class ImportService:
                 self.import_source(index, len(sources), source)
             return self.report
         limits = [_limit_for(source, self.options) for source in sources]
-        pool = workers.ReaderPool(sources, limits, self.options.jobs - 1, self.options)
+        readers = self.options.jobs - 1
+        pool = ReaderPool(sources, limits, readers, self.options, self.importer.writer)
         try:
             for index, source in enumerate(sources):
-                self.import_source(index, len(sources), source, pool.channel(index))
+                self.import_source(index, len(sources), source, pool)
         finally:
             pool.close()
         return self.report

@@ -29,6 +29,7 @@ from bali.iati import bulk, rows
 from bali.iati.issues import WARNING, Issue
 from bali.iati.orgs import OrganisationCache
 from bali.iati.prepare import (
+    AGAIN,
     LOCAL,
     UNCHANGED,
     WRITE,
@@ -113,9 +114,14 @@ class BatchWriter:
     def __init__(self, dry_run: bool = False) -> None:
         self.dry_run = dry_run
         self.orgs = OrganisationCache()
+        self.epoch = 0  # batches written so far: an early decision older than a write is checked
 
     def decide(self, batch: LightBatch, file: str) -> Decision:
         stored = stored_state([light.identifier for light in batch.lights])
+        return self._classify(batch, file, stored)
+
+    @staticmethod
+    def _classify(batch: LightBatch, file: str, stored: dict[str, Stored]) -> Decision:
         decision = Decision("", stored=stored)
         codes = []
         for light in batch.lights:
@@ -129,6 +135,17 @@ class BatchWriter:
                 codes.append(WRITE)
         decision.codes = "".join(codes)
         return decision
+
+    def recheck(self, batch: LightBatch, decision: Decision, file: str) -> list[Light]:
+        """Take again a decision taken before batches were written (`pool.py` answers early);
+        returns the activities it no longer leaves alone, to be read again. `decision` is
+        updated: they are marked `AGAIN`, and no longer counted here."""
+        fresh = self._classify(batch, file, stored_state([x.identifier for x in batch.lights]))
+        again = [batch.lights[i] for i, code in enumerate(fresh.codes) if code == WRITE]
+        decision.codes = fresh.codes.replace(WRITE, AGAIN)
+        decision.issues = fresh.issues
+        decision.stored = fresh.stored
+        return again
 
     def write(
         self, batch: LightBatch, decision: Decision, payload: Payload, origin: Provenance
@@ -147,6 +164,7 @@ class BatchWriter:
                     result.would_create += 1
         elif payload.activities:
             self._store(batch, payload, origin, result)
+            self.epoch += 1
             ids = result.created + result.updated
             activities_changed.send(sender=__name__, ids=ids, deleted=False)
         return result
@@ -168,7 +186,9 @@ class BatchWriter:
             rows.insert_results(
                 [(pk_of[index], items) for index, items in payload.results if index in pk_of]
             )
-            written = [(batch.lights[r[0]], None, pk_of[r[0]]) for r in creates]
+            written: list[tuple[Light, Stored | None, int]] = [
+                (batch.lights[r[0]], None, pk_of[r[0]]) for r in creates
+            ]
             written += [(batch.lights[r[0]], stored, pk_of[r[0]]) for r, stored in updates]
             rows.insert_history(written, origin, now)
 

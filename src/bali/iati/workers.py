@@ -1,31 +1,26 @@
-"""Reader processes for `bali import-iati --jobs N`: N-1 processes parse and read the files while
-this process decides and writes.
+"""Reader processes for `bali import-iati --jobs N`: what runs in them (`pool.py` starts them
+and talks to them from the importing process).
 
 Each reader takes every (N-1)th file, in order. For each batch it sends the light facts of its
 activities (`prepare.light_batch`), receives the writer's decision, reads the activities to
-write in full and sends their rows (`prepare.Payload`). It runs one batch ahead: while this
-process writes batch k, the reader reads batch k+1 and parses batch k+2. This process takes the
-files in their order and each file's batches in theirs, so a run with readers decides and writes
-exactly what a run without them does.
+write in full and sends their rows (`prepare.Payload`). It runs one batch ahead: while the
+writer stores batch k, the reader reads batch k+1 and parses batch k+2.
 
 Readers never touch the database: they are forked after the reference data the reading rules
 need is loaded, and a guard makes any query in them fail loudly. Their messages are pickled
-plain values (lists of strings and numbers), cheap to pass; a reader is at most two batches
-ahead, so memory stays bounded whatever the file size.
+plain values (lists of strings and numbers), cheap to pass.
 """
 
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import traceback
 from collections import deque
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from typing import Any
 
 from django.db import connections
@@ -33,7 +28,7 @@ from django.db import connections
 from bali.iati import codes
 from bali.iati.issues import ERROR, Issue
 from bali.iati.parser import ActivityStream, FileError, Pending
-from bali.iati.prepare import BatchReader, LightBatch, Provenance, light_batch
+from bali.iati.prepare import BatchReader, Provenance, light_batch
 from bali.iati.sources import Source, SourceError, open_source
 
 LOOKAHEAD = 1  # batches light-passed ahead of the one being read
@@ -120,7 +115,7 @@ def _forbid_queries(execute: Any, sql: str, params: Any, many: bool, context: An
     raise QueryInReader("an IATI reader process must not query the database")
 
 
-def _reader_main(
+def reader_main(
     task: ReaderTask, out: Connection, decisions: Connection, inherited: list[Connection]
 ) -> None:
     """Entry point of a reader process (forked: inherits the loaded reference data).
@@ -129,12 +124,12 @@ def _reader_main(
     this reader's reads and writes fail at once and it ends instead of waiting forever."""
     global _writer_pid
     _writer_pid = os.getppid()
-    for connection in inherited:
-        connection.close()
+    for end in inherited:
+        end.close()
     gc.freeze()  # the inherited objects are never garbage: the collector need not scan them
     gc.set_threshold(*GC_THRESHOLDS)
-    for connection in connections.all(initialized_only=True):
-        connection.execute_wrappers.append(_forbid_queries)  # the parent's connections
+    for database in connections.all(initialized_only=True):
+        database.execute_wrappers.append(_forbid_queries)  # the parent's connections
     try:
         for (index, source), limit in zip(task.sources, task.limits, strict=True):
             _read_source(index, source, limit, task, out, decisions)
@@ -206,86 +201,3 @@ def _finish(
     payload = reader.prepare(kept, codes_, parsed.info)
     out.send(("batch", payload, bytes_done, _take(parsed)))
     ActivityStream.release(batch)
-
-
-class Channel:
-    """This process's end of one reader: its messages in order, and decisions sent back."""
-
-    def __init__(self, process: BaseProcess, inbox: Connection, outbox: Connection) -> None:
-        self.process = process
-        self.inbox = inbox
-        self.outbox = outbox
-
-    def receive(self) -> tuple[Any, ...]:
-        while not self.inbox.poll(POLL_SECONDS):
-            if not self.process.is_alive():
-                raise ReaderFailed(f"IATI reader process {self.process.pid} stopped")
-        try:
-            message = self.inbox.recv()
-        except EOFError as exc:
-            raise ReaderFailed(f"IATI reader process {self.process.pid} stopped") from exc
-        if message[0] == "crash":
-            raise ReaderFailed(message[1])
-        return message  # type: ignore[no-any-return]
-
-    def decide(self, codes_: str) -> None:
-        # A reader that stopped cannot take it: what it sent before is still written, then
-        # `receive` reports that it stopped.
-        with suppress(OSError):
-            self.outbox.send(codes_)
-
-
-class ReaderPool:
-    """`count` reader processes sharing the sources; `channel(i)` is the reader of source i."""
-
-    def __init__(
-        self, sources: list[Source], limits: list[int | None], count: int, options: Any
-    ) -> None:
-        load_reference_data()
-        context = multiprocessing.get_context("fork")
-        self.count = max(1, min(count, len(sources)))
-        self.channels: list[Channel] = []
-        ours: list[Connection] = []  # this process's pipe ends, closed in each reader
-        for number in range(self.count):
-            picked = list(range(number, len(sources), self.count))
-            task = ReaderTask(
-                [(i, sources[i]) for i in picked],
-                options.publisher,
-                [limits[i] for i in picked],
-                options.batch_size,
-            )
-            inbox, their_out = context.Pipe(duplex=False)
-            their_in, outbox = context.Pipe(duplex=False)
-            ours += [inbox, outbox]
-            process = context.Process(
-                target=_reader_main, args=(task, their_out, their_in, list(ours)), daemon=True
-            )
-            process.start()
-            their_out.close()
-            their_in.close()
-            self.channels.append(Channel(process, inbox, outbox))
-
-    def channel(self, index: int) -> Channel:
-        return self.channels[index % self.count]
-
-    def close(self) -> None:
-        for channel in self.channels:
-            if channel.process.is_alive():
-                channel.process.terminate()
-            channel.process.join(5)
-            channel.inbox.close()
-            channel.outbox.close()
-
-
-def messages(channel: Channel, index: int) -> Iterator[tuple[Any, ...]]:
-    """The messages about source `index`, up to and including its "end"."""
-    while True:
-        message = channel.receive()
-        yield message
-        if message[0] == "end":
-            if message[1] != index:
-                raise ReaderFailed(f"reader sent source {message[1]} for {index}")
-            return
-
-
-__all__ = ["LightBatch", "ReaderFailed", "ReaderPool", "messages"]
