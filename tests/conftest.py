@@ -14,6 +14,9 @@ import pytest
 from bali.accounts.actions import UserScope, do_create_user, do_issue_token
 from bali.accounts.models import User
 
+# The activity corpus of the portal, API and export tests (`corpus`, `many` fixtures).
+pytest_plugins = ["tests.portal.corpus"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:

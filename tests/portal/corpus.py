@@ -1,9 +1,13 @@
-"""A small, varied set of activities built through `do_create_activity`, shared by the portal,
-API and export tests (loaded by path from their conftest files)."""
+"""A small, varied set of activities built through `do_create_activity`, and the `corpus` and
+`many` fixtures that build it: shared by the portal, API and export tests (a plugin named in
+the root conftest's `pytest_plugins`; the search tests keep their own multilingual corpus)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+import pytest
 
 from bali.accounts.models import User
 from bali.activities.actions import do_create_activity
@@ -149,3 +153,18 @@ def build_many(user: User, count: int, prefix: str = "XM-DAC-41116-MANY") -> lis
         )
         for index in range(count)
     ]
+
+
+@pytest.fixture
+def corpus(hq_user: User) -> dict[str, Activity]:
+    return build_corpus(hq_user)
+
+
+@pytest.fixture
+def many(hq_user: User) -> Callable[..., list[Activity]]:
+    """`many(count, prefix=...)` builds that many plain activities (see `build_many`)."""
+
+    def build(count: int, prefix: str = "XM-DAC-41116-MANY") -> list[Activity]:
+        return build_many(hq_user, count, prefix)
+
+    return build

@@ -1,4 +1,4 @@
-"""Numbers, money, percentages and dates in the reader's language (`bali.portal.formats`), and
+"""Numbers, money, percentages and dates in the reader's language (`bali.core.formats`), and
 the pages that show them."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from bali.portal import formats
+from bali.core import formats
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from tests.requests.conftest import People
 
+from bali.core import formats
 from bali.requests.models import Request
 from bali.requests.notifications import muted
 from bali.requests.workflow import TransitionInput, do_transition_request
@@ -46,6 +47,11 @@ def test_submitter_told_in_their_language(
     assert "Bien reçu, merci." in message.body
     assert f"https://clearinghouse.example.org/fr/requests/{request.reference}/" in message.body
     assert message.extra_headers["Content-Language"] == "fr"
+    # Dates written the French way, as on the pages (`bali.core.formats`).
+    acknowledged = request.events.get(action="acknowledge").at
+    assert f"{formats.moment(acknowledged, 'fr')} UTC" in message.body
+    request.refresh_from_db()
+    assert formats.day(request.due_on, "fr") in message.body
 
 
 def test_assignee_and_submitter_each_in_their_language(

@@ -332,3 +332,34 @@ def test_editing_keeps_what_was_not_changed(
     assert request.description == {"en": "Wetlands lack a current inventory."}
     assert request.title == {"ar": "جرد الأراضي الرطبة", "en": "Wetland inventory"}
     assert request.events.filter(action="edit").last().data == {"fields": ["priority"]}
+
+
+@pytest.mark.parametrize(
+    ("lang", "money", "start"),
+    [
+        ("en", "1,747,000.50", "5 Mar 2027"),
+        ("fr", "1\u202f747\u202f000,50", "5 mars 2027"),
+        ("es", "1.747.000,50", "5 mar 2027"),
+        ("zh-hans", "1,747,000.50", "2027年3月5日"),
+        ("ar", "1,747,000.50", "05\u200f/03\u200f/2027"),
+    ],
+)
+def test_amounts_and_dates_written_the_languages_way(
+    people: People, make_request: Callable[..., Request], lang: str, money: str, start: str
+) -> None:
+    """The requests pages format figures as the portal does (`bali.core.formats`); the
+    machine-readable `datetime` attributes keep ISO dates."""
+    from bali.core import formats
+
+    request = make_request(
+        "submitted", estimated_cost="1747000.50", currency="USD", desired_start="2027-03-05"
+    )
+    html = Client().get(f"/{lang}/requests/{request.reference}/").content.decode()
+    assert f"<dd>{money} USD</dd>" in html
+    assert f'<time datetime="2027-03-05">{start}</time>' in html
+    due = formats.day(request.due_on, lang)
+    assert f">{due}</time>" in html
+    submitted = request.events.get(action="submit").at
+    assert f">{formats.moment(submitted, lang)} UTC</time>" in html
+    listed = Client().get(f"/{lang}/requests/").content.decode()
+    assert f">{due}</time>" in listed

@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from bali.activities.models import Activity, ActivityType
+from bali.core.params import year_number
 from bali.reference import lookups
 
 MAX_QUERY_LENGTH = 500
@@ -131,9 +132,8 @@ def _validate(filters: ActivityFilters, errors: dict[str, list[str]]) -> None:
     _check("gender", filters.gender, {"0", "1", "2"}, errors)
     _check("org", filters.org, _known_organisations(filters.org), errors)
     _check_sources(filters.source, errors)
-    for year in filters.year:
-        if not (year.isdigit() and 1900 <= int(year) <= 2100):
-            errors.setdefault("year", []).append(_("A year is four digits, such as 2024."))
+    if any(year_number(value) is None for value in filters.year):
+        errors.setdefault("year", []).append(_("A year is four digits, such as 2024."))
     for sector in filters.sector:
         if not sector.isdigit() or len(sector) not in (3, 5):
             errors.setdefault("sector", []).append(

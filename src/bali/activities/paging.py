@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from bali.activities.filters import ActivityFilters, parse_filters
+from bali.core.params import whole_number
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -26,18 +27,13 @@ class Paging:
     cursor: str | None = None
 
 
-def _whole(value: Any) -> int | None:
-    text = str(value).strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
-
-
 def parse_paging(params: Mapping[str, Any], default_size: int = DEFAULT_PAGE_SIZE) -> Paging:
     """Paging from query parameters; raises ValidationError {parameter: [messages]}."""
     errors: dict[str, list[str]] = {}
-    page = _whole(params.get("page") or 1)
+    page = whole_number(params.get("page") or 1)
     if page is None or page < 1:
         errors["page"] = [_("The page is a whole number from 1 up.")]
-    size = _whole(params.get("page_size") or default_size)
+    size = whole_number(params.get("page_size") or default_size)
     if size is None or not 1 <= size <= MAX_PAGE_SIZE:
         errors["page_size"] = [
             _("The page size is a whole number from 1 to %(max)d.") % {"max": MAX_PAGE_SIZE}

@@ -19,6 +19,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from bali.activities.actions import ConflictError
 from bali.core.i18n import UN_LANGUAGES, django_language, iso_language
+from bali.core.params import yes_no
 from bali.core.permissions import PermissionDenied
 
 
@@ -53,14 +54,11 @@ def activate_language(request: HttpRequest) -> str:
     return activate_request_language(request)
 
 
-TRUE, FALSE = frozenset(("1", "true", "yes", "on")), frozenset(("", "0", "false", "no", "off"))
-
-
 def flag(request: HttpRequest, name: str) -> bool:
     """A yes/no query parameter (`?active=true`); 400 for a value that is neither."""
-    value = (request.GET.get(name) or "").strip().lower()
-    if value in TRUE or value in FALSE:
-        return value in TRUE
+    value = yes_no(request.GET.get(name))
+    if value is not None:
+        return value
     message = _("%(name)s is true or false.") % {"name": name}
     raise ApiError(400, message, {name: [message]})
 

@@ -21,6 +21,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
 from bali.api.errors import ApiError, bad_request, refuse_nul
+from bali.core.params import whole_number
 from bali.requests.filters import RequestFilters, parse_filters
 from bali.requests.step_inputs import TransitionInput
 
@@ -136,10 +137,11 @@ def _whole(
     raw = str(params.get(name) or "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not lowest <= int(raw) <= highest:
+    found = whole_number(raw, len(str(highest)))
+    if found is None or not lowest <= found <= highest:
         errors[name] = [
             _("%(name)s is a whole number from %(lowest)d to %(highest)d.")
             % {"name": name, "lowest": lowest, "highest": highest}
         ]
         return default
-    return int(raw)
+    return found

@@ -16,13 +16,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from bali.core.params import year_number, yes_no
 from bali.reference import lookups
 from bali.requests.assignees import parse_assignee
 from bali.requests.models import Status
 from bali.requests.validation import shown
-
-TRUE, FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off", "")
-FIRST_YEAR, LAST_YEAR = 1900, 2100  # as the activity filters
 
 
 @dataclass(frozen=True)
@@ -79,9 +77,10 @@ def _status(raw: str) -> str:
 def _year(raw: str) -> int | None:
     if not raw:
         return None
-    if not (raw.isdigit() and FIRST_YEAR <= int(raw) <= LAST_YEAR):
+    found = year_number(raw)
+    if found is None:
         raise ValueError(_("A year is four digits, such as 2026."))
-    return int(raw)
+    return found
 
 
 def _assignee(raw: str) -> str:
@@ -94,11 +93,10 @@ def _assignee(raw: str) -> str:
 
 
 def _overdue(raw: str) -> bool:
-    if raw.lower() in TRUE:
-        return True
-    if raw.lower() in FALSE:
-        return False
-    raise ValueError(_("Write overdue=true or overdue=false."))
+    found = yes_no(raw)
+    if found is None:
+        raise ValueError(_("Write overdue=true or overdue=false."))
+    return found
 
 
 def _unknown(raw: str) -> str:

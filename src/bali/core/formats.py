@@ -2,7 +2,9 @@
 
 Django's number localisation follows its own per-language format files: Arabic groups no digits
 there (`2377000`) and nothing is grouped unless `USE_THOUSAND_SEPARATOR` is on for every app.
-The public pages use Babel's CLDR data instead, so `1,747,000` (English), `1 747 000` (French,
+Every page uses Babel's CLDR data instead (the filters `number`, `amount`, `percent`, `day`,
+`period`, `moment` of the core `bali` template library), so the portal, the requests pages and
+their e-mail write figures the same way: `1,747,000` (English), `1 747 000` (French,
 Russian), `1.747.000` (Spanish) and dates such as `12 Nov 2011` / `12 nov. 2011` /
 `2011年11月12日` / `12/11/2011` follow the active language. Digits are Western in every
 language, as in the UN's Arabic documents. English follows British usage (`en_GB`), like the
