@@ -147,6 +147,11 @@ def test_every_way_of_counting_agrees(
     check()
     with django_capture_on_commit_callbacks(execute=True):
         do_update_activity(hq_user, corpus["wind-cn"], {"countries": [{"code": "MN"}]})
+    search(ActivityFilters(q="wind"), None)  # the change is applied; the totals follow it
+    index, _ = engine.current_index()
+    assert index.totals is not None and index.totals[0] == index.version
+    for name, followed in index.totals[1].items():
+        assert (followed == tallies._scan(index, name, index.alive)).all(), name
     check()  # the old row is dead, the new one appended with its pairs
     index, _ = engine.current_index()
     index.compact()

@@ -23,7 +23,7 @@ from typing import Any
 from django.db import connection
 
 from bali.core.i18n import UN_LANGUAGES
-from bali.search import facet_snapshot, indexer, presorted
+from bali.search import facet_snapshot, indexer, presorted, tallies
 from bali.search.facet_data import _MICROS
 from bali.search.facet_index import FacetIndex
 
@@ -186,7 +186,8 @@ def _apply_log(current: EngineState, index: FacetIndex, head: Head) -> FacetInde
     ids = {int(entry[1]) for entry in entries}
     if len(ids) > RELOAD_SHARE * max(index.n, 1) and len(ids) > 1000:
         return _full_load(current, head)
-    index.apply(sorted(ids))
+    version_before = index.version
+    tallies.follow(index, version_before, index.apply(sorted(ids)))
     current.unsaved += len(ids)
     if current.unsaved > max(SNAPSHOT_AFTER, index.n // 20):
         current.unsaved = 0

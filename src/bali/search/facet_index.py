@@ -71,6 +71,17 @@ class PairColumn:
         )
 
 
+@dataclass
+class Change:
+    """What `FacetIndex.apply` did: rows that died and rows added (numbered as before any
+    compaction; `renumbered` when compaction then renumbered every row)."""
+
+    dead: np.ndarray
+    first_new: int
+    added: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    renumbered: bool = False
+
+
 def _years(days: np.ndarray, missing: int) -> np.ndarray:
     years = days.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
     return np.where(days == NO_DAY, missing, np.clip(years, 0, OPEN_END)).astype(np.int16)
@@ -131,19 +142,26 @@ class FacetIndex:
         index.build_tables()
         return index
 
-    def apply(self, ids: Sequence[int]) -> None:
-        """Bring these activities up to date (reload them; drop those that no longer exist)."""
+    def apply(self, ids: Sequence[int]) -> Change:
+        """Bring these activities up to date (reload them; drop those that no longer exist);
+        returns what changed, for structures that follow the rows (`bali.search.tallies`)."""
         ids = sorted({int(pk) for pk in ids})
+        first_new, dead = self.n, []
         for start in range(0, len(ids), 500):
-            self._apply_chunk(ids[start : start + 500])
+            dead.append(self._apply_chunk(ids[start : start + 500]))
+        change = Change(np.concatenate(dead) if dead else np.empty(0, np.int32), first_new)
+        change.added = np.arange(first_new, self.n, dtype=np.int64)
         if self.dead > 10000 and self.dead * 4 > self.n:
             self.compact()
+            change.renumbered = True
         self.version += 1
+        return change
 
-    def _apply_chunk(self, ids: list[int]) -> None:
+    def _apply_chunk(self, ids: list[int]) -> np.ndarray:
         known = np.array([pk for pk in ids if pk < len(self.row_of_id)], dtype=np.int64)
         old = self.row_of_id[known] if len(known) else np.empty(0, np.int32)
         old = old[old >= 0]
+        old = old[self.alive[old]]  # a row is dead once
         self.alive[old] = False
         self.dead += len(old)
         if len(known):
@@ -159,6 +177,7 @@ class FacetIndex:
         }
         self.org_names.update(facet_data.load_org_names(sorted(refs)))
         self._append(rows, pairs)
+        return old
 
     def _append(self, rows: Rows, pairs: dict[str, Pairs]) -> None:
         count = len(rows.ids)

@@ -25,6 +25,7 @@ from bali.search.facet_index import (
     LAST_YEAR,
     NO_YEAR,
     PAIR_FACETS,
+    Change,
     FacetIndex,
     PairColumn,
 )
@@ -99,6 +100,21 @@ def totals(index: FacetIndex) -> dict[str, np.ndarray]:
         cached = (index.version, {name: _scan(index, name, index.alive) for name in every})
         index.totals = cached
     return cached[1]
+
+
+def follow(index: FacetIndex, version_before: int, change: Change) -> None:
+    """Carry the totals computed before `FacetIndex.apply` over to its new version: minus the
+    rows that died, plus those added (a few rows instead of every live row again)."""
+    cached = index.totals
+    if cached is None or cached[0] != version_before or change.renumbered:
+        return
+    updated: dict[str, np.ndarray] = {}
+    for name, vector in cached[1].items():
+        size = size_of(index, name)
+        grown = np.zeros(size, np.int64)  # the vocabulary may have grown
+        grown[: len(vector)] = vector
+        updated[name] = grown - tally(index, name, change.dead) + tally(index, name, change.added)
+    index.totals = (index.version, updated)
 
 
 class Selection:
