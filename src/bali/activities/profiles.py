@@ -165,7 +165,8 @@ def named_organisations(rows: list[tuple[str, str, int]]) -> list[tuple[str, str
     if not keys:
         return []
     numbers = [int(key) for key in keys if key.isdigit() and len(key) < 19]
-    found = Organisation.objects.filter(Q(ref__in=keys) | Q(ref="", pk__in=numbers))
+    by_ref = Q(ref__in=keys) & ~Q(ref="")  # the unique index's condition: an index search
+    found = Organisation.objects.filter(by_ref | Q(ref="", pk__in=numbers)).order_by()
     rows_found = found.values_list("pk", "ref", "names")
     names = {ref or str(pk): localized(texts) for pk, ref, texts in rows_found}
     return [(key, names.get(key) or key, n) for key, _name, n in rows]
