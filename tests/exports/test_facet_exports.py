@@ -75,3 +75,18 @@ def test_export_of_each_facet_in_each_order(
         document = json.loads(_body(client.get(f"/en/activities/export.json?{query}")))
         assert document["count"] == len(expected), query
         assert [str(item["id"]) for item in document["results"]] == expected, query
+
+
+def test_text_query_with_an_agreement_in_each_order(
+    client: Client, corpus: dict[str, Activity]
+) -> None:
+    """Relevance order comes from the full-text backend, the other orders from SQL: both
+    combine with the agreement filter."""
+    for sort in SORTS:
+        query = f"q=climate&mea=UNFCCC&sort={sort}"
+        api = client.get(f"/api/v1/activities?{query}").json()
+        expected = [str(item["id"]) for item in api["results"]]
+        assert len(expected) == 1, query
+        assert _csv_ids(client, query, "activity") == expected, query
+        document = json.loads(_body(client.get(f"/en/activities/export.json?{query}")))
+        assert [str(item["id"]) for item in document["results"]] == expected, query
