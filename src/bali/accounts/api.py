@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
+from bali.accounts.models import User
 from bali.api.auth import token_auth
 
 router = Router(tags=["accounts"])
@@ -15,6 +16,7 @@ router = Router(tags=["accounts"])
 @router.get("/me", auth=token_auth, summary="The user the token belongs to, with role and scope")
 def me(request: HttpRequest) -> dict[str, Any]:
     user = request.user
+    assert isinstance(user, User)  # token_auth lets only signed-in users through
     return {
         "email": user.email,
         "full_name": user.full_name,

@@ -44,9 +44,12 @@ def can_view_activity(user: User | None, activity: Activity) -> bool:
 def check_create_activity(user: User | None, data: dict[str, Any]) -> None:
     """A partner editor creates activities for its own organisation; a division focal point for
     its division; HQ and admins for anyone."""
-    if not _active(user) or (user.role not in EDITOR_ROLES and not user.is_superuser):  # type: ignore[union-attr]
+    if (
+        user is None
+        or not _active(user)
+        or (user.role not in EDITOR_ROLES and not user.is_superuser)
+    ):
         raise PermissionDenied(_("You may not create activities."))
-    assert user is not None
     if user.is_global:
         return
     if user.role == Role.PARTNER_EDITOR:

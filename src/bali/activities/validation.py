@@ -315,11 +315,8 @@ def _clean_money(data: dict[str, Any], cleaned: dict[str, Any], errors: Errors) 
                 "currency": _code(item.get("currency"), "Currency", f"{path}.currency", errors),
                 "value_date": _date(item.get("value_date"), f"{path}.value_date", errors),
             }
-            if (
-                budget["period_start"]
-                and budget["period_end"]
-                and (budget["period_start"] > budget["period_end"])
-            ):
+            start, end = budget["period_start"], budget["period_end"]
+            if isinstance(start, date) and isinstance(end, date) and start > end:
                 errors.add(f"{path}.period_end", _("The end date is before the start date."))
             budgets.append(budget)
         cleaned["budgets"] = budgets

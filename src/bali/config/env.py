@@ -114,7 +114,7 @@ def database_config(url: str, data_dir: Path) -> dict[str, Any]:
         }
     elif engine != "django.db.backends.postgresql":
         raise ConfigError("BALI_DATABASE_URL must point to SQLite or PostgreSQL")
-    return config
+    return dict(config)
 
 
 def email_config(url: str) -> dict[str, Any]:
