@@ -1,6 +1,6 @@
-"""The facet index's helper structures against brute force on random data: the row-by-row
-tables that count pair facets (with rows wider than the table, and rows appended later) and
-the postings that answer filters (with pairs appended after they were built)."""
+"""The facet index's helper structures against brute force on random data: the row records
+that count facets (with rows wider than a facet's columns, and rows appended later) and the
+postings that answer filters (with pairs appended after they were built)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bali.search import pair_table, postings
+from bali.search import postings, row_records
 
 row_values = st.lists(st.lists(st.integers(0, 40), max_size=12, unique=True), max_size=60)
 
@@ -31,29 +31,54 @@ def brute_counts(rows_values: list[list[int]], chosen: np.ndarray, size: int) ->
     return counts
 
 
+def source(rows_values: list[list[int]], size: int) -> row_records.Source:
+    _rows, values, offsets = column(rows_values)
+    count = len(rows_values)
+    codes = (np.arange(count) % 3).astype(np.int32)
+    years = (2000 + np.arange(count) % 7).astype(np.int16)
+    return row_records.Source(
+        pairs={"theme": (values, offsets, size)},
+        single={
+            "status": (codes, 3),
+            "type": (codes, 3),
+            "source": (codes, 3),
+            "gender": ((np.arange(count) % 4 - 1).astype(np.int8), 4),
+            "start_year": (years, 10001),
+            "end_year": (years + 1, 10001),
+        },
+    )
+
+
 @settings(max_examples=80, deadline=None)
 @given(rows_values=row_values, more=row_values, seed=st.integers(0, 2**16))
-def test_table_counts_equal_brute_force(
+def test_record_counts_equal_brute_force(
     rows_values: list[list[int]], more: list[list[int]], seed: int
 ) -> None:
+    """Counts from the row records (with rows wider than the facet's columns, and rows
+    appended later) equal counting the values row by row."""
     size = 41
-    _rows, values, offsets = column(rows_values)
-    table = pair_table.build(values, offsets, size)
-    assert table is not None and table.width <= pair_table.MAX_WIDTH
+    records = row_records.build(source(rows_values, size), len(rows_values))
+    assert records is not None
+    start, end = records.spans["theme"]
+    assert 1 <= end - start <= row_records.MAX_WIDTH
     everything = rows_values + more
-    _rows, values, offsets = column(everything)
-    table = pair_table.extend(table, values, offsets, len(rows_values), size)
-    assert table is not None
+    grown = source(everything, size)
+    records = row_records.extend(records, grown, len(rows_values), len(everything))
+    assert records is not None and len(records.records) == len(everything)
+    values, offsets, _size = grown.pairs["theme"]
     rng = np.random.default_rng(seed)
     for share in (0.0, 0.3, 1.0):
         chosen = np.flatnonzero(rng.random(len(everything)) < share)
-        found = pair_table.counts(table, values, offsets, chosen, size)
+        block = records.records[chosen]
+        found = row_records.pair_counts(records, block, chosen, "theme", (values, offsets, size))
         assert (found == brute_counts(everything, chosen, size)).all()
+        for name in row_records.SINGLE:
+            stored = row_records.column(records, block, name)
+            assert (stored == grown.single[name][0][chosen]).all(), name
 
 
-def test_a_facet_with_too_many_values_has_no_table() -> None:
-    _rows, values, offsets = column([[1], [2, 3]])
-    assert pair_table.build(values, offsets, pair_table.EMPTY) is None
+def test_a_facet_with_too_many_values_leaves_the_records_out() -> None:
+    assert row_records.build(source([[1], [2, 3]], row_records.LIMIT), 2) is None
 
 
 @settings(max_examples=80, deadline=None)

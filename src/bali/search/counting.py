@@ -112,7 +112,7 @@ def facet_counts(
 ) -> dict[str, dict[str, int]]:
     """Counts for every facet: each under all filters but its own. `years`: the chosen years,
     counted even beyond the last year the facet lists."""
-    everything = tallies.Selection(index, combine(base, list(masks.values())))
+    everything = tallies.Selection(index, combine(base, list(masks.values())), shared=True)
     counts: dict[str, dict[str, int]] = {}
     for name in FACETS:
         selection = everything

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from bali.search import facet_data, pair_table, postings
+from bali.search import facet_data, pair_table, postings, row_records
 from bali.search.facet_data import NO_DAY, Pairs, Rows
 from bali.search.facet_encoding import (
     Vocabulary,
@@ -120,6 +120,7 @@ class FacetIndex:
         self.postings: dict[str, postings.Postings | None] = {name: None for name in PAIR_FACETS}
         # (version, {facet: counts over every live row}), see `bali.search.tallies`
         self.totals: tuple[int, dict[str, np.ndarray]] | None = None
+        self.records: row_records.RowRecords | None = None
         self.layout = 0  # raised when rows are renumbered (compaction)
         self.presorted: dict[tuple[str, str], Any] = {}  # see `bali.search.presorted`
         self._live: tuple[int, int] | None = None
@@ -210,6 +211,7 @@ class FacetIndex:
             column.table = pair_table.extend(
                 column.table, column.values, column.offsets, first, len(self.vocab[name])
             )
+        self.records = row_records.extend(self.records, self.record_source(), first, self.n)
         for lang in list(self.title_keys):
             keys = np.zeros((count, 2), np.uint64)
             if count:
@@ -324,10 +326,29 @@ class FacetIndex:
                 mask |= alive & (self.codes["division"] == found[0])
         return mask
 
+    def record_source(self) -> row_records.Source:
+        """The arrays the row records are made of (`bali.search.row_records`)."""
+        return row_records.Source(
+            pairs={
+                name: (column.values, column.offsets, len(self.vocab[name]))
+                for name, column in self.pairs.items()
+            },
+            single={
+                **{name: (self.codes[name], len(self.vocab[name])) for name in CODE_FACETS},
+                "gender": (self.gender, 4),
+                "start_year": (self.start_year, OPEN_END + 2),
+                "end_year": (self.end_year, OPEN_END + 2),
+            },
+        )
+
     def build_tables(self) -> None:
-        """The row-by-row tables of the pair facets (`bali.search.pair_table`)."""
+        """The structures that count selections of rows: each pair facet's values row by row
+        (`bali.search.pair_table`: for a selection counted for one facet) and every facet's
+        values of a row side by side (`bali.search.row_records`: for a small selection
+        counted for every facet)."""
         for name, column in self.pairs.items():
             column.table = pair_table.build(column.values, column.offsets, len(self.vocab[name]))
+        self.records = row_records.build(self.record_source(), self.n)
 
     def build_postings(self, names: Iterable[str] = PAIR_FACETS) -> None:
         """Postings (value → rows) of these pair facets, where missing or out of date."""

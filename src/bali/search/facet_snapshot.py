@@ -27,14 +27,14 @@ import numpy as np
 from django.conf import settings
 from django.db import connection
 
-from bali.search import pair_table, postings
+from bali.search import pair_table, postings, row_records
 from bali.search.facet_encoding import Vocabulary
 from bali.search.facet_index import CODE_COLUMNS, PAIR_FACETS, ROW_COLUMNS, FacetIndex
 from bali.search.presorted import Presorted
 
 logger = logging.getLogger("bali.search")
 
-FORMAT = 3
+FORMAT = 4
 MIN_ROWS = 20_000
 
 
@@ -66,6 +66,10 @@ def _arrays(index: FacetIndex) -> dict[str, np.ndarray]:
     for (sort, lang), found in index.presorted.items():
         if found.layout == index.layout and found.covered == index.n:
             arrays[f"order-{sort}-{lang}"] = found.rows
+    if index.records is not None:
+        arrays["records"] = index.records.records
+        for name, rows in index.records.overflow.items():
+            arrays[f"records-overflow-{name}"] = rows
     arrays["row_of_id"] = index.row_of_id
     arrays |= {f"title-{lang}": keys for lang, keys in index.title_keys.items()}
     return arrays
@@ -100,6 +104,7 @@ def save(index: FacetIndex) -> Path | None:
             for (sort, lang), found in index.presorted.items()
             if found.layout == index.layout and found.covered == index.n
         ],
+        "records": None if index.records is None else index.records.spans,
         "tables": sorted(name for name in PAIR_FACETS if index.pairs[name].table is not None),
         "postings": {
             name: found.covered for name, found in index.postings.items() if found is not None
@@ -153,6 +158,12 @@ def _build(path: Path, meta: dict[str, Any]) -> FacetIndex:
         index.pairs[name].table = pair_table.PairTable(
             array(f"pairs-{name}-table"), array(f"pairs-{name}-overflow")
         )
+    if meta["records"] is not None:
+        spans = {name: (int(a), int(b)) for name, (a, b) in meta["records"].items()}
+        overflow = {
+            name: array(f"records-overflow-{name}") for name in PAIR_FACETS if name in spans
+        }
+        index.records = row_records.RowRecords(array("records"), spans, overflow)
     for name, covered in meta["postings"].items():
         index.postings[name] = postings.Postings(
             array(f"postings-{name}-offsets"), array(f"postings-{name}-rows"), covered

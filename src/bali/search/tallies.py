@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bali.search import pair_table
+from bali.search import pair_table, row_records
 from bali.search.facet_index import (
     CODE_FACETS,
     FIRST_YEAR,
@@ -33,6 +33,7 @@ from bali.search.facet_index import (
 YEARS = LAST_YEAR - FIRST_YEAR + 1
 GENDER_SLOTS = 4  # none, 0, 1, 2
 SCAN_SHARE = 5  # a pair scan costs about as much as following the pairs of a fifth of the rows
+BLOCK_SHARE = 8  # records are read for a shared selection of at most an eighth of the rows
 
 
 def size_of(index: FacetIndex, name: str) -> int:
@@ -61,9 +62,7 @@ def _pairs_of_rows(column: PairColumn, rows: np.ndarray, size: int) -> np.ndarra
     return counts
 
 
-def _year_tally(index: FacetIndex, rows: np.ndarray) -> np.ndarray:
-    start = index.start_year[rows].astype(np.int64)
-    end = index.end_year[rows].astype(np.int64)
+def _years(start: np.ndarray, end: np.ndarray) -> np.ndarray:
     keep = (start != NO_YEAR) & (end >= start) & (end >= FIRST_YEAR) & (start <= LAST_YEAR)
     first = np.maximum(start[keep], FIRST_YEAR) - FIRST_YEAR
     after = np.minimum(end[keep], LAST_YEAR) + 1 - FIRST_YEAR
@@ -71,13 +70,39 @@ def _year_tally(index: FacetIndex, rows: np.ndarray) -> np.ndarray:
     return np.cumsum(delta)[:YEARS]
 
 
+def _in_records(index: FacetIndex, name: str) -> bool:
+    records = index.records
+    column = "start_year" if name == "year" else name
+    return records is not None and column in records.spans
+
+
+def from_block(index: FacetIndex, name: str, block: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Counts of one facet over `rows` (sorted), whose records (`index.records`) are `block`."""
+    records = index.records
+    assert records is not None
+    size = size_of(index, name)
+    if name in PAIR_FACETS:
+        column = index.pairs[name]
+        return row_records.pair_counts(
+            records, block, rows, name, (column.values, column.offsets, size)
+        )
+    if name == "year":
+        start = row_records.column(records, block, "start_year")
+        return _years(start, row_records.column(records, block, "end_year"))
+    if name == "gender":
+        return np.bincount(row_records.column(records, block, name) + 1, minlength=size)
+    return np.bincount(row_records.column(records, block, name), minlength=size)
+
+
 def tally(index: FacetIndex, name: str, rows: np.ndarray) -> np.ndarray:
-    """Counts of one facet over these rows (sorted row numbers), following the rows."""
+    """Counts of one facet over these rows (sorted row numbers), reading that facet's own
+    arrays."""
     size = size_of(index, name)
     if name in PAIR_FACETS:
         return _pairs_of_rows(index.pairs[name], rows, size)
     if name == "year":
-        return _year_tally(index, rows)
+        start = index.start_year[rows].astype(np.int64)
+        return _years(start, index.end_year[rows].astype(np.int64))
     if name == "gender":
         return np.bincount(index.gender[rows].astype(np.int64) + 1, minlength=size)
     return np.bincount(index.codes[name][rows], minlength=size).astype(np.int64)
@@ -118,15 +143,21 @@ def follow(index: FacetIndex, version_before: int, change: Change) -> None:
 
 
 class Selection:
-    """Rows chosen by a mask (a subset of the live rows), counted the cheapest way."""
+    """Rows chosen by a mask (a subset of the live rows), counted the cheapest way: through
+    their own rows, through the live rows they leave out (from the totals), or, near half of
+    the index, by scanning every pair. A `shared` selection is counted for several facets:
+    when it is small (scattered rows, where each read is a cache miss), its rows' records are
+    read once for all of them (`bali.search.row_records`); otherwise each facet reads its own
+    arrays (less memory to read when most rows are read anyway)."""
 
-    def __init__(self, index: FacetIndex, mask: np.ndarray) -> None:
+    def __init__(self, index: FacetIndex, mask: np.ndarray, shared: bool = False) -> None:
         self.index = index
         self.mask = mask
+        self.shared = shared
         self.count = int(np.count_nonzero(mask))
         self.live = index.live_count()
-        self._rows: np.ndarray | None = None
-        self._rest: np.ndarray | None = None
+        self._rows: tuple[np.ndarray, np.ndarray | None] | None = None
+        self._rest: tuple[np.ndarray, np.ndarray | None] | None = None
 
     def _work(self, name: str) -> float:
         """Units of pairs (or rows) a scan of the whole facet would read."""
@@ -134,15 +165,27 @@ class Selection:
             return len(self.index.pairs[name].rows) / SCAN_SHARE
         return self.index.n / SCAN_SHARE
 
+    def _gathered(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """The rows, and their records when reading those once for every facet pays."""
+        records = self.index.records
+        if not self.shared or records is None or len(rows) * BLOCK_SHARE > self.index.n:
+            return rows, None
+        return rows, records.records[rows]
+
+    def _tally(self, name: str, rows: np.ndarray, block: np.ndarray | None) -> np.ndarray:
+        if block is not None and _in_records(self.index, name):
+            return from_block(self.index, name, block, rows)
+        return tally(self.index, name, rows)
+
     def counts(self, name: str) -> np.ndarray:
         left_out = self.live - self.count
         scan = self._work(name)
         if self.count <= left_out and self.count <= scan:
             if self._rows is None:
-                self._rows = np.flatnonzero(self.mask)
-            return tally(self.index, name, self._rows)
+                self._rows = self._gathered(np.flatnonzero(self.mask))
+            return self._tally(name, *self._rows)
         if left_out < self.count and left_out <= scan:
             if self._rest is None:
-                self._rest = np.flatnonzero(self.index.alive & ~self.mask)
-            return totals(self.index)[name] - tally(self.index, name, self._rest)
+                self._rest = self._gathered(np.flatnonzero(self.index.alive & ~self.mask))
+            return totals(self.index)[name] - self._tally(name, *self._rest)
         return _scan(self.index, name, self.mask)
