@@ -1,18 +1,19 @@
 """Benchmark of the IATI import: activities per second and peak memory, cold and unchanged.
 
     .venv/bin/python bench/import.py --activities 100000 [--database sqlite|postgresql|both]
-                                     [--jobs N] [--data DIR]
+                                     [--jobs N] [--data DIR] [--one-file]
 
-Builds the real samples repeated with new identifiers up to N activities (`import_data.py`;
-`--data DIR` keeps them there for later runs), then for each database: an empty database
-(migrated, reference data loaded), a cold import of every file, and the same import again
-(nothing changed, so nothing is written). Each import is `bali import-iati FOLDER --json --jobs
-N` in its own process. Measured: wall time from start to exit (Django start-up included), CPU
-time of the importing process and of its reader processes (sampled from /proc every 50 ms, so
-the last ~50 ms of a process may be missed), the peak of their summed proportional resident
-memory (PSS: pages a forked reader shares with its parent count once), and the machine's load
-average before and after (the cores are shared: with a load above the number of cores the wall
-time is longer than the CPU time alone explains). Prints JSON.
+Builds the real samples repeated with new identifiers up to N activities, one file per sample
+(`import_data.py`; `--one-file`: all in one file; `--data DIR` keeps them for later runs), then
+for each database: an empty database (migrated, reference data loaded), a cold import of every
+file, and the same import again (nothing changed, so nothing is written). Each import is
+`bali import-iati FOLDER --json --jobs N` in its own process. Measured: wall time from start to
+exit (Django start-up included), CPU time of the importing process and of its reader processes
+(sampled from /proc every 50 ms, so the last ~50 ms of a process may be missed), the peak of
+their summed proportional resident memory (PSS: pages a forked reader shares with its parent
+count once), and the machine's load average before and after (the cores are shared: with a
+load above the number of cores the wall time is longer than the CPU time alone explains).
+Prints JSON.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from import_data import build  # noqa: E402
+from import_data import build, build_one_file  # noqa: E402
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 PG_SERVER = os.environ.get("BALI_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
@@ -167,15 +168,16 @@ def bench_database(kind: str, folder: Path, workdir: Path, count: int, jobs: int
     }
 
 
-def _input(folder: Path, count: int) -> int:
-    """Build the input, or reuse it when `folder` already holds `count` activities."""
+def _input(folder: Path, count: int, one_file: bool) -> int:
+    """Build the input, or reuse it when `folder` already holds it."""
     marker = folder / "activities.txt"
-    if marker.exists() and marker.read_text().strip() == str(count):
+    wanted = f"{count} {'one file' if one_file else 'one file per sample'}"
+    if marker.exists() and marker.read_text().strip() == wanted:
         return count
     for old in folder.glob("*.xml"):
         old.unlink()
-    written = build(folder, count)
-    marker.write_text(str(written))
+    written = build_one_file(folder, count) if one_file else build(folder, count)
+    marker.write_text(wanted)
     return written
 
 
@@ -185,13 +187,19 @@ def main() -> None:
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="sqlite")
     parser.add_argument("--jobs", type=int, default=2, help="bali import-iati --jobs (default 2)")
     parser.add_argument("--data", type=Path, help="folder for the input files, kept between runs")
+    parser.add_argument(
+        "--one-file",
+        action="store_true",
+        help="all activities in a single file (the IATI 2.0x samples), to show that memory "
+        "does not grow with the size of a file",
+    )
     args = parser.parse_args()
     kinds = ("sqlite", "postgresql") if args.database == "both" else (args.database,)
     with tempfile.TemporaryDirectory(prefix="bali-bench-import-") as scratch:
         workdir = Path(scratch)
         folder = args.data or workdir / "files"
         folder.mkdir(parents=True, exist_ok=True)
-        written = _input(folder, args.activities)
+        written = _input(folder, args.activities, args.one_file)
         files = sorted(folder.glob("*.xml"))
         size = sum(p.stat().st_size for p in files)
         results = [bench_database(k, folder, workdir, written, args.jobs) for k in kinds]
@@ -201,6 +209,7 @@ def main() -> None:
                 "benchmark": "iati-import",
                 "activities": written,
                 "files": len(files),
+                "one_file": args.one_file,
                 "megabytes": round(size / 1e6, 1),
                 "cores": os.cpu_count(),
                 "results": results,

@@ -59,3 +59,24 @@ def build(folder: Path, count: int) -> int:
                         xf.write(_renamed(activity, f"-B{copy_index}"))
                         written += 1
     return written
+
+
+def build_one_file(folder: Path, count: int) -> int:
+    """Write a single file of `count` activities: the samples of IATI 2.0x (whose elements
+    read the same under one root) repeated with new identifiers, to show that memory does not
+    grow with the size of a file. Returns the number of activities written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    samples = [s for s in _sample_activities() if s[1].get("version", "").startswith("2.")]
+    path = folder / "one-file.xml"
+    written = 0
+    copy_index = 0
+    with etree.xmlfile(str(path), encoding="utf-8") as xf:
+        xf.write_declaration()
+        with xf.element("iati-activities", {"version": "2.03"}):
+            while written < count:
+                for _name, _attrib, activities in samples:
+                    for activity in activities[: count - written]:
+                        xf.write(_renamed(activity, f"-B{copy_index}"))
+                        written += 1
+                copy_index += 1
+    return written

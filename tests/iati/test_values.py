@@ -133,3 +133,18 @@ def test_readers_never_raise(text: str) -> None:
         assert problem is None or isinstance(problem, str)
         if value is None and text.strip():
             assert problem is not None
+
+
+def test_seen_identifiers_remember_the_first_line_and_stay_small() -> None:
+    from bali.iati.seen import SeenIdentifiers
+
+    seen = SeenIdentifiers(capacity=8)
+    for number in range(50_000):
+        assert seen.add(f"XM-DAC-41116-{number}", number + 2) == (False, None)
+    assert seen.add("XM-DAC-41116-7", 99_999) == (True, 9)
+    assert seen.add("XM-DAC-41116-49999", 100_000) == (True, 50_001)
+    assert seen.add("no line", None) == (False, None)
+    assert seen.add("no line", 5) == (True, None)
+    assert len(seen) == 50_001
+    # Two flat arrays, at most two thirds full: 12 bytes a slot, ~25 bytes an identifier.
+    assert seen.size * 12 <= 50_001 * 12 * 3

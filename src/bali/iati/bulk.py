@@ -177,6 +177,9 @@ def update_rows(model: type[models.Model], columns: list[str], rows: list[list[A
 # once per batch. Measured on 100,000 activities: time in commits 8.4 s → 3.4 s, in inserts
 # 25 s → 16 s (mostly waiting for the disk).
 IMPORT_CHECKPOINT_PAGES = 20_000
+# The page cache of the importing connection (the settings give 64 MB): a smaller one made no
+# measurable difference to the import's speed and keeps ~50 MB less in memory.
+IMPORT_CACHE_KB = 16_384
 
 
 @contextmanager
@@ -187,13 +190,17 @@ def import_settings() -> Iterator[None]:
         return
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA wal_autocheckpoint")
-        before = int(cursor.fetchone()[0])
+        checkpoint = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA cache_size")
+        cache = int(cursor.fetchone()[0])
         cursor.execute(f"PRAGMA wal_autocheckpoint = {IMPORT_CHECKPOINT_PAGES}")
+        cursor.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KB}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA wal_autocheckpoint = {before}")
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {checkpoint}")
+            cursor.execute(f"PRAGMA cache_size = {cache}")
 
 
 def allocate_ids(model: type[models.Model], count: int) -> list[int]:

@@ -25,6 +25,7 @@ from lxml import etree
 
 from bali.iati import values
 from bali.iati.issues import ActivityIssues, Issue
+from bali.iati.seen import SeenIdentifiers
 from bali.iati.sources import PrefixedReader
 from bali.iati.xmltext import XML_LANG, element_text, language
 
@@ -180,7 +181,7 @@ class ActivityStream:
         self.stream = stream
         self.info = FileInfo(label)
         self.batch_size = batch_size
-        self.seen: dict[str, int | None] = {}
+        self.seen = SeenIdentifiers()
 
     def _file_issue(self, message: str, line: int | None = None, **params: Any) -> None:
         self.info.issues.append(Issue("warning", self.info.label, line, "", message, params))
@@ -215,11 +216,11 @@ class ActivityStream:
         context = f"|{self.info.version}|{self.info.lang}".encode()
         pending = Pending(element, identifier, line, timestamp, issues, context)
         pending.skip = skip
-        if not skip and identifier in self.seen:
-            issues.warn(element, DUPLICATE, first=self.seen[identifier])
-            pending.duplicate = True
         if not skip:
-            self.seen[identifier] = line
+            seen, first = self.seen.add(identifier, line)
+            if seen:
+                issues.warn(element, DUPLICATE, first=first)
+                pending.duplicate = True
         return pending
 
     @staticmethod

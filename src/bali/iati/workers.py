@@ -157,13 +157,17 @@ def _read_source(
         with open_source(source, limit) as (stream, counter):
             parsed = ActivityStream(stream, source.label, task.batch_size)
             waiting: deque[tuple[list[Pending], list[Pending]]] = deque()
+            first = True
             try:
                 for batch in parsed.batches(release=False):
                     light, kept = light_batch(batch)
                     out.send(("light", index, light, parsed.info.version, _take(parsed)))
                     waiting.append((batch, kept))
-                    if len(waiting) > LOOKAHEAD:
+                    # The first batch waits for its answer, which comes at the file's turn
+                    # (or early): a reader waiting for its turn holds one batch, not two.
+                    if first or len(waiting) > LOOKAHEAD:
                         _finish(waiting.popleft(), reader, parsed, counter.count, out, decisions)
+                        first = False
             except (FileError, SourceError) as exc:
                 error = exc
             while waiting:
