@@ -264,8 +264,8 @@ def test_a_snapshot_carries_the_postings_records_and_order(
     tmp_path: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A process started from the snapshot has the per-value postings, the row records and
-    the newest-first order, and answers as a process that read the database, also
+    """A process started from the snapshot has the per-value postings, the row records, the
+    totals and the newest-first order, and answers as a process that read the database, also
     after a change it applies from the log."""
     from bali.search import presorted
 
@@ -297,6 +297,7 @@ def test_a_snapshot_carries_the_postings_records_and_order(
     assert loaded is not None and ("newest", "") in loaded.presorted
     assert all(loaded.postings[name] is not None for name in loaded.pairs)
     assert loaded.records is not None and set(loaded.pairs) <= set(loaded.records.spans)
+    assert loaded.totals is not None and loaded.totals[0] == loaded.version
     assert answers() == from_database
     with django_capture_on_commit_callbacks(execute=True):
         do_update_activity(hq_user, corpus["wind-cn"], {"countries": [{"code": "KE"}]})

@@ -95,8 +95,9 @@ def _as_dict(index: FacetIndex, name: str, counts: np.ndarray) -> dict[str, int]
 
 
 def count_facet(index: FacetIndex, name: str, mask: np.ndarray) -> dict[str, int]:
-    """{value: number of rows in `mask` with it} for one facet (values with none left out)."""
-    return _as_dict(index, name, tallies.Selection(index, mask).counts(name))
+    """{value: number of live rows in `mask` with it} for one facet (values with none left
+    out)."""
+    return _as_dict(index, name, tallies.Selection(index, mask & index.alive).counts(name))
 
 
 def _chosen_year(selection: tallies.Selection, counts: np.ndarray, year: str) -> int:

@@ -247,4 +247,5 @@ def write_snapshot() -> Any:
         for lang in UN_LANGUAGES:
             index.ensure_title_keys(lang)
         presorted.order(index, "newest", "")  # the order of a search without text
+        tallies.totals(index)  # the counts of a search without text
     return facet_snapshot.save(index)

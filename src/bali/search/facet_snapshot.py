@@ -66,6 +66,8 @@ def _arrays(index: FacetIndex) -> dict[str, np.ndarray]:
     for (sort, lang), found in index.presorted.items():
         if found.layout == index.layout and found.covered == index.n:
             arrays[f"order-{sort}-{lang}"] = found.rows
+    if index.totals is not None and index.totals[0] == index.version:
+        arrays |= {f"totals-{name}": counts for name, counts in index.totals[1].items()}
     if index.records is not None:
         arrays["records"] = index.records.records
         for name, rows in index.records.overflow.items():
@@ -105,6 +107,9 @@ def save(index: FacetIndex) -> Path | None:
             if found.layout == index.layout and found.covered == index.n
         ],
         "records": None if index.records is None else index.records.spans,
+        "totals": sorted(index.totals[1])
+        if index.totals is not None and index.totals[0] == index.version
+        else [],
         "tables": sorted(name for name in PAIR_FACETS if index.pairs[name].table is not None),
         "postings": {
             name: found.covered for name, found in index.postings.items() if found is not None
@@ -154,6 +159,8 @@ def _build(path: Path, meta: dict[str, Any]) -> FacetIndex:
         index.pairs[name].rows = array(f"pairs-{name}-rows")
         index.pairs[name].values = array(f"pairs-{name}-values")
         index.pairs[name].offsets = array(f"pairs-{name}-offsets")
+    if meta["totals"]:  # a loaded index is at version 0
+        index.totals = (0, {name: array(f"totals-{name}") for name in meta["totals"]})
     for name in meta["tables"]:
         index.pairs[name].table = pair_table.PairTable(
             array(f"pairs-{name}-table"), array(f"pairs-{name}-overflow")

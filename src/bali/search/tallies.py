@@ -151,6 +151,7 @@ class Selection:
     arrays (less memory to read when most rows are read anyway)."""
 
     def __init__(self, index: FacetIndex, mask: np.ndarray, shared: bool = False) -> None:
+        # `mask` holds live rows only (every search's mask starts from `FacetIndex.visible`)
         self.index = index
         self.mask = mask
         self.shared = shared
