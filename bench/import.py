@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -60,13 +61,36 @@ def _stat(pid: int) -> tuple[float, int] | None:
     return (int(fields[11]) + int(fields[12])) / TICK, int(pss) * 1024
 
 
-class TreeSampler(threading.Thread):
-    """Samples a process and its children: CPU seconds per process, peak summed PSS."""
+def _server_pids(database_url: str | None) -> Callable[[], list[int]]:
+    """A function listing the PostgreSQL server processes that serve the benchmark database
+    (their CPU is the import's too), or none for SQLite."""
+    if not database_url or not database_url.startswith("postgres"):
+        return lambda: []
+    import psycopg
 
-    def __init__(self, pid: int) -> None:
+    watcher = psycopg.connect(database_url, autocommit=True)
+
+    def pids() -> list[int]:
+        rows = watcher.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    return pids
+
+
+class TreeSampler(threading.Thread):
+    """Samples a process and its children (CPU seconds per process, peak summed PSS), and the
+    database server processes working for them (CPU seconds)."""
+
+    def __init__(self, pid: int, server_pids: Callable[[], list[int]]) -> None:
         super().__init__(daemon=True)
         self.pid = pid
+        self.server_pids = server_pids
         self.cpu: dict[int, float] = {}
+        self.server_cpu: dict[int, float] = {}
+        self.server_start: dict[int, float] = {}
         self.peak_rss = 0
         self.done = threading.Event()
 
@@ -78,6 +102,10 @@ class TreeSampler(threading.Thread):
                 if found is not None:
                     self.cpu[pid] = found[0]
                     total += found[1]
+            for pid in self.server_pids():
+                found = _stat(pid)
+                if found is not None:
+                    self.server_cpu[pid] = found[0] - self.server_start.setdefault(pid, found[0])
             self.peak_rss = max(self.peak_rss, total)
             time.sleep(0.05)
 
@@ -90,7 +118,7 @@ def _run(args: list[str], env: dict[str, str]) -> dict[str, Any]:
     load_before = _load()
     started = time.perf_counter()
     process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    sampler = TreeSampler(process.pid)
+    sampler = TreeSampler(process.pid, _server_pids(env.get("BALI_DATABASE_URL")))
     sampler.start()
     assert process.stdout is not None
     output = process.stdout.read().decode()
@@ -106,6 +134,8 @@ def _run(args: list[str], env: dict[str, str]) -> dict[str, Any]:
         "cpu_seconds": usage.ru_utime + usage.ru_stime,  # the process and its readers (wait4)
         "writer_cpu_seconds": round(own, 2),
         "reader_cpu_seconds": readers,
+        # PostgreSQL: CPU of the server processes serving the import (sampled: lower bound).
+        "server_cpu_seconds": round(sum(sampler.server_cpu.values()), 2),
         "peak_memory_mb": round(sampler.peak_rss / 2**20),  # summed PSS of all processes
         "peak_rss_mb": usage.ru_maxrss // 1024,  # RSS of the largest process (wait4)
         "load_before": load_before,

@@ -89,26 +89,33 @@ def _setup(kind: str) -> None:
 
 def _instrument(clock: Clock) -> None:
     """Wrap the pieces whose time we split: the search service and its engine steps, and
-    template rendering."""
+    template rendering. Steps a version of the engine does not have are left out."""
+    import importlib
+
     from django.template.backends.django import Template
 
-    from bali.search import counting, engine, matching, relevance, service
-
-    for module, name, label in [
-        (service, "search", "search"),
-        (service, "_load_results", "search.load_results"),
-        (engine, "current_index", "search.freshness"),
-        (matching, "text_matches", "search.text_matches"),
-        (matching, "term_fields", "search.term_fields"),
-        (matching, "text_rows", "search.text_rows"),
-        (service, "filter_masks", "search.filters"),
-        (service, "facet_counts", "search.facet_counts"),
-        (service, "_facet_values", "search.facet_labels"),
-        (relevance, "page", "search.relevance"),
-        (service, "_sorted_page", "search.sorted_page"),
-        (counting, "facet_counts", "search.facet_counts"),
-    ]:
-        setattr(module, name, clock.wrap(label, getattr(module, name)))
+    steps = [
+        ("service", "search", "search"),
+        ("service", "_load_results", "search.load_results"),
+        ("engine", "current_index", "search.freshness"),
+        ("engine", "text_matches", "search.text_matches"),
+        ("matching", "text_matches", "search.text_matches"),
+        ("matching", "term_fields", "search.term_fields"),
+        ("matching", "text_rows", "search.text_rows"),
+        ("service", "filter_masks", "search.filters"),
+        ("service", "facet_counts", "search.facet_counts"),
+        ("counting", "facet_counts", "search.facet_counts"),
+        ("service", "_facet_values", "search.facet_labels"),
+        ("relevance", "page", "search.relevance"),
+        ("service", "_sorted_page", "search.sorted_page"),
+    ]
+    for module_name, name, label in steps:
+        try:
+            module = importlib.import_module(f"bali.search.{module_name}")
+        except ImportError:
+            continue
+        if hasattr(module, name):
+            setattr(module, name, clock.wrap(label, getattr(module, name)))
     Template.render = clock.wrap("template", Template.render)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from tests.iati.conftest import activity_xml
 
 from bali.activities.actions import do_create_activity
@@ -184,3 +185,20 @@ def test_a_failure_in_a_batch_leaves_the_database_consistent_and_a_rerun_finishe
     report = run(*activities, batch_size=2)
     assert (report.totals.unchanged, report.totals.created) == (2, 2)
     assert Activity.objects.count() == 4
+
+
+def test_provenance_of_every_imported_activity(
+    write_xml: Callable[..., Path], import_paths: Callable[..., ImportReport]
+) -> None:
+    before = timezone.now()
+    path = write_xml(activity_xml(_activity("XM-PUB-1", "One", "2024-03-01T12:30:00+02:00")))
+    import_paths(path)
+    activity = Activity.objects.get()
+    assert (activity.source, activity.source_publisher) == ("imported", "XM-PUB")
+    assert activity.source_file == str(path)
+    assert activity.source_timestamp.isoformat() == "2024-03-01T10:30:00+00:00"
+    assert activity.iati_version == "2.03"
+    assert before <= activity.imported_at <= timezone.now()
+    assert activity.source_digest == ""  # a timestamp tells whether it changed
+    import_paths(write_xml(activity_xml(_activity("XM-PUB-2", "Two", stamp=None))))
+    assert len(Activity.objects.get(iati_identifier="XM-PUB-2").source_digest) == 32

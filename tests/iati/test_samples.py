@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from tests.iati.conftest import SCHEMAS
 
 from bali.activities import snapshot
 from bali.activities.models import Activity
@@ -224,3 +225,22 @@ def test_undp_burkina_faso_pilot_file(imported: ImportReport) -> None:
     assert data["transactions"][0]["provider_org"]["names"] == {
         "en": "UNITED NATIONS DEVELOPMENT PRO"
     }
+
+
+def test_schema_validity_is_not_a_condition_of_import(
+    imported: ImportReport, samples: Path
+) -> None:
+    """The two 1.0 pilot files are not valid against the oldest 1.x schema there is (1.05:
+    `finance-type`, `flow-type` where the schema has none); they are imported all the same."""
+    from lxml import etree
+
+    schema_path = SCHEMAS / "other-versions" / "1.05" / "iati-activities-schema.xsd"
+    schema = etree.XMLSchema(etree.parse(str(schema_path)))
+    reports = {str(Path(r.source).relative_to(samples)): r for r in imported.files}
+    for name in (
+        "IATI__IATI-Schemas/test-data__activities__worldbank.xml",
+        "younginnovations__aidstream-old/tests__xml__UNDP__BFA_iati.xml",
+    ):
+        assert not schema.validate(etree.parse(str(samples / name))), name
+        assert not reports[name].failed
+        assert reports[name].counts.created == COUNTS[name][2]
