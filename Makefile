@@ -36,6 +36,7 @@ run: install translations
 lint: dev
 	$(PY) -m ruff check $(LINTED)
 	$(PY) -m ruff format --check $(LINTED)
+	$(PY) -m mypy src
 
 format: dev
 	$(PY) -m ruff format $(LINTED)

@@ -4,6 +4,7 @@ unless asked; private records never; the organisation file for publishing organi
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -70,6 +71,12 @@ def test_bad_filters_are_a_translated_400(client: Client) -> None:
     assert "XX" in body["detail"] and "Valeur" in body["detail"]
 
 
+def test_a_language_that_is_not_a_un_language_is_a_400(client: Client) -> None:
+    response = client.get("/api/v1/iati/activities.xml?lang=xx")
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"lang"}
+
+
 def test_imported_activities_only_on_request(
     client: Client,
     three: list[Activity],
@@ -130,3 +137,18 @@ def test_organisation_file(
         for budget in document.iter("total-budget")
     }
     assert totals == {"2024-01-01": "200000", "2025-01-01": "100001"}
+
+
+def test_organisation_file_is_as_recent_as_its_published_activities(
+    client: Client, three: list[Activity]
+) -> None:
+    """A private activity's later change is not a change of what the file publishes."""
+    Organisation.objects.filter(ref="XM-DAC-41116").update(is_publisher=True)
+    public = Activity.objects.filter(visibility="public")
+    public.update(updated_at=datetime(2025, 3, 1, 12, 0, tzinfo=UTC))
+    Activity.objects.filter(visibility="private").update(
+        updated_at=datetime(2026, 1, 1, tzinfo=UTC)
+    )
+    content = b"".join(client.get("/api/v1/iati/organisations.xml").streaming_content)
+    organisation = etree.fromstring(content).find("iati-organisation")
+    assert organisation.get("last-updated-datetime") == "2025-03-01T12:00:00+00:00"

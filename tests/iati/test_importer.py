@@ -16,6 +16,7 @@ from bali.activities.models import Activity, ActivityChange
 from bali.activities.signals import activities_changed
 from bali.iati import rows
 from bali.iati.service import ImportReport
+from bali.iati.xmltext import BALI_NS
 from bali.organisations.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -202,3 +203,29 @@ def test_provenance_of_every_imported_activity(
     assert activity.source_digest == ""  # a timestamp tells whether it changed
     import_paths(write_xml(activity_xml(_activity("XM-PUB-2", "Two", stamp=None))))
     assert len(Activity.objects.get(iati_identifier="XM-PUB-2").source_digest) == 32
+
+
+def test_a_newer_version_keeps_the_visibility_and_division_decided_here(
+    run: Callable[..., ImportReport],
+) -> None:
+    """HQ hid an imported activity and assigned it a division; the publisher's next version
+    updates its content but neither publishes it again nor takes the division away."""
+    run(_activity("XM-PUB-1", "One", "2024-01-01T00:00:00Z"))
+    Activity.objects.update(visibility="private", division_id="DTIE")
+    report = run(_activity("XM-PUB-1", "One, revised", "2024-06-01T00:00:00Z"))
+    assert report.totals.updated == 1
+    activity = Activity.objects.get()
+    assert activity.title["en"] == "One, revised"
+    assert (activity.visibility, activity.division_id) == ("private", "DTIE")
+
+
+def test_a_division_in_the_file_is_taken_on_update(run: Callable[..., ImportReport]) -> None:
+    run(_activity("XM-PUB-1", "One", "2024-01-01T00:00:00Z"))
+    Activity.objects.update(division_id="DTIE")
+    revised = (
+        _activity("XM-PUB-1", "One", "2024-06-01T00:00:00Z")
+        .replace("<iati-activity ", f'<iati-activity xmlns:bali="{BALI_NS}" ')
+        .replace("</iati-activity>", '<bali:division code="DEWA"/></iati-activity>')
+    )
+    run(revised)
+    assert Activity.objects.get().division_id == "DEWA"

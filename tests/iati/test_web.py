@@ -110,6 +110,19 @@ def test_progress_fragment_polls_while_the_run_is_active(client: Client, hq_user
     assert "hx-get" not in fragment
 
 
+def test_figures_are_written_the_language_s_way(client: Client, hq_user: Any) -> None:
+    run = ImportRun.objects.create(
+        origin="upload", label="big.xml", status="finished", activities=123456, created=100000
+    )
+    client.force_login(hq_user)
+    english = client.get(f"/en/iati/imports/{run.pk}/").content.decode()
+    assert "123,456" in english and "100,000" in english
+    french = client.get(f"/fr/iati/imports/{run.pk}/").content.decode()
+    assert "123\u202f456" in french and "100\u202f000" in french
+    listing = client.get("/fr/iati/imports/").content.decode()
+    assert "123\u202f456" in listing and " UTC" in listing
+
+
 def test_runs_list_query_count_does_not_grow(client: Client, hq_user: Any) -> None:
     client.force_login(hq_user)
     ImportRun.objects.create(origin="upload", label="a.xml", created_by=hq_user)

@@ -117,6 +117,21 @@ def test_private_activities_only_for_those_who_may_see_them(
 
 
 @pytest.mark.django_db
+def test_a_user_moved_to_another_organisation_sees_its_private_activities_at_once(
+    found: Callable[..., set[str]], make_user: Callable[..., User]
+) -> None:
+    """The engine keeps a visibility mask per user; moving the user (no activity written, so
+    the index's version is the same) must not answer from the old organisation's mask."""
+    from bali.organisations.models import Organisation
+
+    editor = make_user("partner_editor", org="XM-BALI-DEMO-GEF")
+    assert found("climate finance", editor) == set()
+    editor.organisation = Organisation.objects.get(ref="XM-DAC-41116")
+    editor.save()
+    assert found("climate finance", editor) == {"private-climate"}
+
+
+@pytest.mark.django_db
 def test_filters_combine_with_the_text(found: Callable[..., set[str]]) -> None:
     assert found("ozone", country=["KE"]) == {"ozone-ke"}
     assert found("ozone", country=["KE", "EG"]) == {"ozone-ke", "ozone-eg"}

@@ -62,8 +62,9 @@ WRITABLE_KEYS = frozenset(
 READ_ONLY_KEYS = frozenset(("id", "version", "updated_at", *snapshot.PROVENANCE_FIELDS))
 
 
-class SearchParams(Schema):
-    """Documents the query parameters; parsing is `parse_filters` / `parse_paging`."""
+class FilterParams(Schema):
+    """Documents the filters every search-shaped endpoint takes (the search, the exports);
+    parsing is `parse_filters`."""
 
     q: str | None = Field(None, description='words, "phrases", OR, -word, prefix*')
     country: list[str] = Field([], description="ISO 3166 alpha-2 code(s), e.g. KE")
@@ -77,6 +78,11 @@ class SearchParams(Schema):
     gender: list[str] = Field([], description="gender marker 0, 1 or 2")
     mea: list[str] = Field([], description="MEA code(s), e.g. MONTREAL")
     source: list[str] = Field([], description="local, imported, or imported:<publisher ref>")
+
+
+class SearchParams(FilterParams):
+    """Documents the query parameters; parsing is `parse_filters` / `parse_paging`."""
+
     sort: str | None = Field(None, description="relevance newest start -start budget -budget title")
     page: str | None = Field(None, description="page number from 1 (default 1)")
     cursor: str | None = Field(None, description="`next_cursor` of the previous page")

@@ -18,13 +18,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
+from bali.activities.api import FilterParams
 from bali.activities.filters import parse_filters
-from bali.api.api import activate_request_language
 from bali.api.auth import token_auth
-from bali.api.errors import ApiError
+from bali.api.errors import ApiError, activate_language, bad_request
 from bali.iati import actions
 from bali.iati.export_org import write_organisations
 from bali.iati.exporter import publishable, stream_activities
@@ -36,21 +36,9 @@ MESSAGES_SHOWN = 500
 XML = "application/xml; charset=utf-8"
 
 
-class ExportParams(Schema):
+class ExportParams(FilterParams):
     """Documents the query parameters; parsing is `bali.activities.filters.parse_filters`."""
 
-    q: str | None = Field(None, description="search text")
-    country: list[str] = Field([], description="ISO 3166 alpha-2 code(s), e.g. KE")
-    region: list[str] = Field([], description="UNEP region code(s): AFR ASP EUR LAC NAM WAS")
-    theme: list[str] = Field([], description="BSP theme code(s): CC01–CC13, TH01–TH19")
-    sector: list[str] = Field([], description="DAC code(s): 5 digits, or a 3-digit category")
-    org: list[str] = Field([], description="IATI organisation identifier(s)")
-    status: list[str] = Field([], description="IATI ActivityStatus code(s)")
-    type: list[str] = Field([], description="type of support, e.g. training")
-    year: list[str] = Field([], description="year(s) the activity runs in, e.g. 2024")
-    gender: list[str] = Field([], description="gender marker 0, 1 or 2")
-    mea: list[str] = Field([], description="MEA code(s), e.g. MONTREAL")
-    source: list[str] = Field([], description="local, imported, or imported:<publisher ref>")
     include_imported: bool = Field(
         False, description="also re-publish activities imported from other publishers"
     )
@@ -87,13 +75,12 @@ def _stream(queryset: Any) -> Iterator[bytes]:
     openapi_extra={"responses": {200: {"content": {"application/xml": {}}}}},
 )
 def export_activities(request: HttpRequest, params: Query[ExportParams]) -> StreamingHttpResponse:
-    activate_request_language(request)
+    activate_language(request)
     try:
         filters = parse_filters(request.GET)
         queryset = activity_queryset(filters, request.user)
     except ValidationError as exc:
-        first = next(iter(exc.message_dict.values()))[0]
-        raise ApiError(400, first, exc.message_dict) from exc
+        raise bad_request(exc) from exc
     except QueryError as exc:
         raise ApiError(400, str(exc), {"q": [str(exc)]}) from exc
     queryset = publishable(queryset, params.include_imported)
@@ -151,14 +138,14 @@ def _runs(request: HttpRequest) -> Any:
 
 @router.get("/imports", auth=token_auth, summary="Import runs, newest first (HQ and admins)")
 def list_imports(request: HttpRequest) -> dict[str, Any]:
-    activate_request_language(request)
+    activate_language(request)
     runs = _runs(request)[:100]
     return {"results": [run_data(run) for run in runs]}
 
 
 @router.get("/imports/{run_id}", auth=token_auth, summary="One import run with its messages")
 def get_import(request: HttpRequest, run_id: int) -> dict[str, Any]:
-    activate_request_language(request)
+    activate_language(request)
     run = get_object_or_404(_runs(request), pk=run_id)
     return run_data(run, messages=True)
 
@@ -172,6 +159,6 @@ def get_import(request: HttpRequest, run_id: int) -> dict[str, Any]:
 def start_import(
     request: HttpRequest, file: File[UploadedFile], publisher: Form[str] = ""
 ) -> Status:
-    activate_request_language(request)
+    activate_language(request)
     run = actions.do_start_import(request.user, file, publisher=publisher, origin=RunOrigin.API)
     return Status(202, run_data(run))

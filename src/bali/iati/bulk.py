@@ -158,12 +158,21 @@ def delete_where_in(model: type[models.Model], column: str, ids: Sequence[int]) 
             )
 
 
-def update_rows(model: type[models.Model], columns: list[str], rows: list[list[Any]]) -> None:
-    """UPDATE each row by primary key; a row is (values in `columns` order..., pk)."""
+def update_rows(
+    model: type[models.Model],
+    columns: list[str],
+    rows: list[list[Any]],
+    keep_when_null: tuple[str, ...] = (),
+) -> None:
+    """UPDATE each row by primary key; a row is (values in `columns` order..., pk). A column in
+    `keep_when_null` keeps its stored value where the row's value is NULL."""
     if not rows:
         return
     quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(c)} = %s" for c in columns)
+    assignments = ", ".join(
+        f"{quote(c)} = COALESCE(%s, {quote(c)})" if c in keep_when_null else f"{quote(c)} = %s"
+        for c in columns
+    )
     meta = model._meta
     primary = quote(str(meta.pk.column)) if meta.pk is not None else "id"
     sql = f"UPDATE {quote(str(meta.db_table))} SET {assignments} WHERE {primary} = %s"

@@ -144,7 +144,3 @@ def table(name: str) -> CodeTable:
 
 def read_code(name: str, raw: str | None) -> tuple[str, str | None]:
     return table(name).read(raw)
-
-
-def is_code(name: str, code: str) -> bool:
-    return code in table(name).codes

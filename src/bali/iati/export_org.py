@@ -32,13 +32,16 @@ def _narratives(parent: Any, names: dict[str, str]) -> None:
         etree.SubElement(parent, "narrative")
 
 
+# The activities an organisation file speaks for: its public activities entered here (what it
+# imported from elsewhere, or keeps private, is not published in its name).
+PUBLISHED = {"source": "local", "visibility": "public"}
+
+
 def _budgets_by_year(org: Organisation) -> dict[tuple[int, str], Decimal]:
     totals: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    published = {f"activity__{name}": value for name, value in PUBLISHED.items()}
     rows = Budget.objects.filter(
-        activity__reporting_org=org,
-        activity__source="local",
-        activity__visibility="public",
-        period_start__isnull=False,
+        activity__reporting_org=org, period_start__isnull=False, **published
     ).values_list("period_start", "currency", "activity__default_currency", "value")
     for start, currency, default, value in rows:
         code = currency or default
@@ -49,7 +52,8 @@ def _budgets_by_year(org: Organisation) -> dict[tuple[int, str], Decimal]:
 
 def organisation_element(org: Organisation) -> Any:
     root = etree.Element("iati-organisation")
-    last = org.reported_activities.aggregate(last=Max("updated_at"))["last"] or org.created_at
+    published = org.reported_activities.filter(**PUBLISHED)
+    last = published.aggregate(last=Max("updated_at"))["last"] or org.created_at
     root.set("last-updated-datetime", last.replace(microsecond=0).isoformat())
     etree.SubElement(root, "organisation-identifier").text = clean(org.ref)
     _narratives(etree.SubElement(root, "name"), org.names)

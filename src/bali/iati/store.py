@@ -45,8 +45,14 @@ LOCAL_KEPT = gettext_noop(
     "an activity with this identifier is kept in this clearinghouse; the import does not "
     "overwrite it"
 )
-# Activity columns an update does not touch (the record keeps its id and creation).
-NOT_UPDATED = ("id", "created_at", "created_by_id")
+# Activity columns an update does not touch: the record keeps its id and creation, and its
+# visibility, which is decided here (HQ may hide an imported activity; a newer version from the
+# publisher must not publish it again).
+NOT_UPDATED = ("id", "created_at", "created_by_id", "visibility")
+# Columns an update writes only when the file gives a value: a division is this clearinghouse's
+# own assignment (the `bali:division` extension of its exports); other publishers' files have
+# none, and their next version must not take away the division assigned here.
+KEPT_WHEN_ABSENT = ("division_id",)
 
 
 @dataclass
@@ -253,6 +259,6 @@ class BatchWriter:
             final.append([*(full[i] for i in kept), stored.pk])
             pk_of[row[0]] = stored.pk
         rows.delete_children(list(pk_of.values()))
-        bulk.update_rows(Activity, columns, final)
+        bulk.update_rows(Activity, columns, final, keep_when_null=KEPT_WHEN_ABSENT)
         result.updated.extend(pk_of.values())
         return pk_of

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -25,18 +25,7 @@ def _runs(request: HttpRequest):  # type: ignore[no-untyped-def]
     return ImportRun.objects.visible_to(request.user).select_related("created_by")
 
 
-def _signed_in(view):  # type: ignore[no-untyped-def]
-    """Anonymous visitors are sent to sign in; signed-in people without the role get 403."""
-
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-@_signed_in
+@login_required
 def imports(request: HttpRequest) -> HttpResponse:
     runs = _runs(request)
     status = 200
@@ -71,7 +60,7 @@ def _stalled(run: ImportRun) -> bool:
     return run.is_active and last is not None and timezone.now() - last > STALLED_AFTER
 
 
-@_signed_in
+@login_required
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     run = get_object_or_404(_runs(request), pk=run_id)
     page = Paginator(run.messages.all(), MESSAGES_PER_PAGE).get_page(request.GET.get("page"))
@@ -84,7 +73,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     return render(request, "iati/run.html", context)
 
 
-@_signed_in
+@login_required
 def run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
     """The progress box alone, for htmx polling."""
     run = get_object_or_404(_runs(request), pk=run_id)

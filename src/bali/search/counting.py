@@ -13,23 +13,12 @@ from functools import reduce
 
 import numpy as np
 
-from bali.activities.filters import ActivityFilters
+from bali.activities.filters import LIST_FILTERS, ActivityFilters
 from bali.search import tallies
 from bali.search.facet_index import FIRST_YEAR, LAST_YEAR, PAIR_FACETS, FacetIndex
 
-FACETS = (
-    "country",
-    "region",
-    "theme",
-    "sector",
-    "org",
-    "status",
-    "type",
-    "year",
-    "gender",
-    "mea",
-    "source",
-)
+# The facets counted are the list filters, in the same order (the API's `facets` keys).
+FACETS = LIST_FILTERS
 
 
 def _source_values(index: FacetIndex, sources: list[str]) -> np.ndarray:

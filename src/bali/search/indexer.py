@@ -146,14 +146,6 @@ def catch_up(limit: int = CATCH_UP_LIMIT) -> int:
     return len(newer)
 
 
-def pending_count() -> int:
-    watermark = get_state("watermark")
-    queryset = Activity.objects.all()
-    if watermark is not None:
-        queryset = queryset.filter(updated_at__gt=from_micros(int(watermark)))
-    return queryset.count()
-
-
 def bump_epoch() -> None:
     set_state("epoch", secrets.token_hex(8))
 

@@ -21,10 +21,9 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext as _
 
+from bali.activities.filters import SORTS
 from bali.search.facet_index import NO_DAY, FacetIndex
 from bali.search.query import QueryError
-
-SORTS = ("relevance", "newest", "start", "-start", "budget", "-budget", "title")
 
 
 def effective_sort(sort: str, has_scores: bool) -> str:

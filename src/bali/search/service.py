@@ -100,7 +100,16 @@ def activity_queryset(filters: ActivityFilters, user: Any = None) -> QuerySet[Ac
 def _user_key(user: Any) -> tuple[Any, ...]:
     if user is None or not getattr(user, "is_authenticated", False):
         return ("anonymous",)
-    return (user.pk, user.is_global, user.is_active, user.role)
+    # Everything `ActivityQuerySet.editable_by` reads: a user moved to another organisation or
+    # division sees that one's private activities at once, not after the next write.
+    return (
+        user.pk,
+        user.is_global,
+        user.is_active,
+        user.role,
+        getattr(user, "organisation_id", None),
+        getattr(user, "division_id", None),
+    )
 
 
 def _facet_values(

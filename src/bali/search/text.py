@@ -141,8 +141,3 @@ def iter_texts(value: object) -> Iterator[str]:
     elif isinstance(value, list | tuple):
         for item in value:
             yield from iter_texts(item)
-
-
-def sort_key(text: str) -> bytes:
-    """Bytes that sort titles alphabetically, ignoring case, accents and punctuation."""
-    return " ".join(tokens(text)).encode("utf-8")

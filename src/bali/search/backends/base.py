@@ -162,7 +162,7 @@ class Backend:
         """Every match of a query with positive terms, ranked (see `scores_in_match`)."""
         return self.ranked(query, None)
 
-    def _ranked(self, sql: str, params: list[object], limit: int | None) -> Ranked:
+    def _ranked(self, sql: str, params: list[Any], limit: int | None) -> Ranked:
         if limit is not None:
             sql += " LIMIT %s"
             params = [*params, limit]
