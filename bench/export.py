@@ -16,11 +16,8 @@ read every rate together with its load average.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
-import signal
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -46,29 +43,14 @@ def _load() -> list[float]:
 
 def measure(workdir: Path, args: argparse.Namespace) -> dict[str, Any]:
     """Serve the database and stream each export kind once."""
-    env = search._environment("sqlite", workdir)
-    port = search._free_port()
-    base = f"http://127.0.0.1:{port}"
-    command = [search.PYTHON, "-m", "bali", "serve", f"127.0.0.1:{port}", "--prod"]
-    server = subprocess.Popen(
-        [*command, "--workers", str(args.workers)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        search_http.wait_until_up(base)
+    with search.served(search._environment("sqlite", workdir), args.workers) as (base, pid):
         search_http.warm_up(base, f"/{args.lang}/activities/", args.workers)
         results: dict[str, Any] = {}
         for kind in args.kinds.split(","):
             before = _load()
-            result = search_http.export(base, PATHS[kind].format(lang=args.lang), server.pid)
+            result = search_http.export(base, PATHS[kind].format(lang=args.lang), pid)
             results[kind] = {**result, "load_average_before": before, "load_average_after": _load()}
         return results
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
 
 
 def main() -> None:
@@ -94,10 +76,7 @@ def main() -> None:
         "workers": args.workers,
         "exports": measure(args.workdir, args),
     }
-    text = json.dumps(report, indent=2, ensure_ascii=False)
-    if args.out:
-        args.out.write_text(text + "\n")
-    print(text)
+    search.write_report(report, args.out)
 
 
 if __name__ == "__main__":

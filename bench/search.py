@@ -28,6 +28,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -169,13 +171,15 @@ def request_sets(base: str, count: int) -> dict[str, dict[str, list[str]]]:
     }
 
 
-def serve_and_measure(kind: str, workdir: Path, args: argparse.Namespace) -> dict[str, Any]:
-    env = _environment(kind, workdir)
+@contextmanager
+def served(env: dict[str, str], workers: int) -> Iterator[tuple[str, int]]:
+    """`bali serve --prod` on a free loopback port for the length of the block: (base URL,
+    the server's pid), once it answers; the whole process group is stopped afterwards."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     command = [PYTHON, "-m", "bali", "serve", f"127.0.0.1:{port}", "--prod"]
     server = subprocess.Popen(
-        [*command, "--workers", str(args.workers)],
+        [*command, "--workers", str(workers)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -183,13 +187,21 @@ def serve_and_measure(kind: str, workdir: Path, args: argparse.Namespace) -> dic
     )
     try:
         search_http.wait_until_up(base)
+        yield base, server.pid
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+
+
+def serve_and_measure(kind: str, workdir: Path, args: argparse.Namespace) -> dict[str, Any]:
+    with served(_environment(kind, workdir), args.workers) as (base, server_pid):
         result: dict[str, Any] = {
             "workers": args.workers,
             "first_requests_ms": search_http.warm_up(base, "/en/activities/", args.workers),
         }
         search_http.warm_up(base, "/api/v1/activities", args.workers)
         result["workers_rss_after_warm_up_mb"] = [
-            round(search_http.rss_mb(pid)) for pid in search_http.worker_pids(server.pid)
+            round(search_http.rss_mb(pid)) for pid in search_http.worker_pids(server_pid)
         ]
         for group, sets in request_sets(base, args.activities).items():
             result[group] = {}
@@ -201,16 +213,13 @@ def serve_and_measure(kind: str, workdir: Path, args: argparse.Namespace) -> dic
         if not args.no_export:
             before = os.getloadavg()[0]
             result["csv_export_all"] = search_http.export(
-                base, "/en/activities/export.csv", server.pid
+                base, "/en/activities/export.csv", server_pid
             )
             result["csv_export_all"]["load_average_1min"] = [
                 round(before, 2),
                 round(os.getloadavg()[0], 2),
             ]
         return result
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
 
 
 def run(kind: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -222,6 +231,14 @@ def run(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         "load_average_before": os.getloadavg(),
         **serve_and_measure(kind, workdir, args),
     }
+
+
+def write_report(report: dict[str, Any], out: Path | None) -> None:
+    """Print the benchmark's JSON, and write it to `out` when given."""
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    if out:
+        out.write_text(text + "\n")
+    print(text)
 
 
 def main() -> None:
@@ -241,10 +258,7 @@ def main() -> None:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         **{kind: run(kind, args) for kind in kinds},
     }
-    text = json.dumps(report, indent=2, ensure_ascii=False)
-    if args.out:
-        args.out.write_text(text + "\n")
-    print(text)
+    write_report(report, args.out)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 
 from django.utils.translation import gettext_noop
 
+from bali.activities import snapshot
 from bali.activities.models import Activity, ParticipatingOrg
 from bali.activities.writes import child_values, derive_fields, gender_marker_from
 from bali.core.i18n import localized
@@ -49,22 +50,12 @@ ACTIVITY_LEAD = (
     "created_by_id",
 )
 DATE_KEYS = ("planned_start", "actual_start", "planned_end", "actual_end")
-CONTENT_SCALARS = (
-    "title",
-    "description",
-    "other_descriptions",
-    "default_lang",
-    "status",
-    "activity_type",
-    "default_currency",
-    "hierarchy",
-    "scope",
-    "collaboration_type",
-    "default_flow_type",
-    "default_finance_type",
-    "default_aid_type",
-    "default_tied_status",
-    *DATE_KEYS,
+# The activity's own scalar columns that a file gives; the importer sets the identifier and
+# the visibility itself, and derives the gender marker from the policy markers when absent.
+CONTENT_SCALARS = tuple(
+    name
+    for name in snapshot.SCALAR_FIELDS
+    if name not in ("iati_identifier", "gender_marker", "visibility")
 )
 MEAS = Activity.meas.through
 
