@@ -18,6 +18,7 @@ from bali.iati import rows
 from bali.iati.service import ImportReport
 from bali.iati.xmltext import BALI_NS
 from bali.organisations.models import Organisation
+from bali.search.documents import documents_for
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +130,28 @@ def test_signal_after_each_batch_with_the_written_ids(
     assert ids == sorted(Activity.objects.values_list("pk", flat=True))
 
 
+def test_the_documents_sent_for_the_search_index_are_those_it_would_read_back(
+    samples: Path,
+    import_paths: Callable[..., ImportReport],
+    signals: list[dict[str, Any]],
+    run: Callable[..., ImportReport],
+) -> None:
+    """The importer builds the search documents from the rows it writes instead of the index
+    reading them back: on every real sample (narratives in several languages, participants,
+    reporting organisations with and without identifier) and on an update, they must be the
+    very documents the index builds from the database."""
+    import_paths(samples, batch_size=50)
+    run(_activity("XM-PUB-1", "First title"))
+    run(_activity("XM-PUB-1", "Second title", stamp="2025-01-01T00:00:00Z"))
+    sent = [doc for s in signals for doc in s["documents"]]
+    assert len(sent) == Activity.objects.count() + 1  # XM-PUB-1 written twice
+    latest = {doc.activity_id: doc for doc in sent}
+    assert sorted(latest) == sorted(Activity.objects.values_list("pk", flat=True))
+    for doc in documents_for(list(latest)):
+        assert latest[doc.activity_id] == doc
+    assert any("second" in doc.title for doc in latest.values())
+
+
 def test_local_activities_are_never_overwritten(
     run: Callable[..., ImportReport], hq_user: Any, activity_data: Callable[..., dict]
 ) -> None:
@@ -229,3 +252,32 @@ def test_a_division_in_the_file_is_taken_on_update(run: Callable[..., ImportRepo
     )
     run(revised)
     assert Activity.objects.get().division_id == "DEWA"
+
+
+def test_import_settings_apply_during_an_import_and_are_restored_after() -> None:
+    """SQLite: a longer write-ahead log and a smaller page cache; PostgreSQL: commits that do
+    not wait for the disk. Both only for the import's length."""
+    from django.db import connection
+
+    from bali.iati import bulk
+
+    if connection.vendor == "postgresql":
+        queries = ["SHOW synchronous_commit"]
+        during = [("off",)]
+    else:
+        queries = ["PRAGMA wal_autocheckpoint", "PRAGMA cache_size"]
+        during = [(bulk.IMPORT_CHECKPOINT_PAGES,), (-bulk.IMPORT_CACHE_KB,)]
+
+    def read() -> list[tuple[Any, ...]]:
+        with connection.cursor() as cursor:
+            found = []
+            for sql in queries:
+                cursor.execute(sql)
+                found.append(tuple(cursor.fetchone()))
+            return found
+
+    before = read()
+    assert before != during
+    with bulk.import_settings():
+        assert read() == during
+    assert read() == before

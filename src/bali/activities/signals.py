@@ -6,5 +6,6 @@ index in step without the activity services knowing about search.
 
 from django.dispatch import Signal
 
-# sender: the module that wrote; kwargs: ids (list[int]), deleted (bool)
+# sender: the module that wrote; kwargs: ids (list[int]), deleted (bool), and optionally
+# documents (the search documents of those activities, when the sender built them)
 activities_changed = Signal()

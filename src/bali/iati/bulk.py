@@ -193,7 +193,26 @@ IMPORT_CACHE_KB = 16_384
 
 @contextmanager
 def import_settings() -> Iterator[None]:
-    """Database settings for the length of an import, restored afterwards (SQLite only)."""
+    """Database settings for the length of an import, restored afterwards.
+
+    SQLite: a larger write-ahead log before checkpoints, a smaller page cache (above).
+    PostgreSQL: `synchronous_commit = off` for this session. A commit then returns before its
+    WAL record is flushed to disk (the WAL writer flushes within ~0.6 s), instead of waiting
+    ~10-15 ms for the flush, once per batch and once per search-index write. A crash of the
+    database server can lose the last batches committed, never part of one: the database stays
+    consistent, and running the import again writes what was lost, as after a killed import.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            before = cursor.fetchone()[0]
+            cursor.execute("SET synchronous_commit TO off")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('synchronous_commit', %s, false)", [before])
+        return
     if connection.vendor != "sqlite":
         yield
         return

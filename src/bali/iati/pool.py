@@ -97,6 +97,7 @@ class ReaderPool:
                 options.publisher,
                 [limits[i] for i in picked],
                 options.batch_size,
+                alone=self.count == 1,
             )
             self.channels.append(self._start(task))
 

@@ -15,6 +15,8 @@ twice. After the commit, `activities_changed` tells the search index which activ
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -40,6 +42,8 @@ from bali.iati.prepare import (
     activity_table,
     participant_table,
 )
+from bali.search.backends.base import Document
+from bali.search.documents import documents_from_values
 
 LOCAL_KEPT = gettext_noop(
     "an activity with this identifier is kept in this clearinghouse; the import does not "
@@ -169,21 +173,24 @@ class BatchWriter:
                 else:
                     result.would_create += 1
         elif payload.activities:
-            self._store(batch, payload, origin, result)
+            documents = self._store(batch, payload, origin, result)
             self.epoch += 1
             ids = result.created + result.updated
-            activities_changed.send(sender=__name__, ids=ids, deleted=False)
+            activities_changed.send(sender=__name__, ids=ids, deleted=False, documents=documents)
         return result
 
     def _store(
         self, batch: LightBatch, payload: Payload, origin: Provenance, result: BatchResult
-    ) -> None:
+    ) -> list[Document]:
+        """Write the batch in one transaction; returns the search documents of the activities
+        written, built from the rows in hand (the search index need not read them back)."""
         now = timezone.now()
+        stored_rows: list[list[Any]] = []  # every column of each written activity
         with transaction.atomic():
             creates, updates = self._recheck(batch, payload, origin, result)
             self.orgs.resolve(payload.orgs, payload.partner_orgs, payload.named_orgs)
-            pk_of = self._insert(creates, payload, now, result)
-            pk_of.update(self._update(updates, payload, now, result))
+            pk_of = self._insert(creates, now, result, stored_rows)
+            pk_of.update(self._update(updates, now, result, stored_rows))
             rows.insert_children(payload.children, pk_of)
             participants = rows.with_ids(payload.participants, pk_of)
             for row in participants:
@@ -197,6 +204,7 @@ class BatchWriter:
             ]
             written += [(batch.lights[r[0]], stored, pk_of[r[0]]) for r, stored in updates]
             rows.insert_history(written, origin, now)
+            return _documents(stored_rows, participants)
 
     def _recheck(
         self, batch: LightBatch, payload: Payload, origin: Provenance, result: BatchResult
@@ -222,7 +230,11 @@ class BatchWriter:
         return creates, updates
 
     def _insert(
-        self, creates: list[list[Any]], payload: Payload, now: datetime, result: BatchResult
+        self,
+        creates: list[list[Any]],
+        now: datetime,
+        result: BatchResult,
+        stored_rows: list[list[Any]],
     ) -> dict[int, int]:
         stamp = bulk.adapt_datetime(now)
         ids = bulk.allocate_ids(Activity, len(creates))
@@ -234,15 +246,16 @@ class BatchWriter:
             final.append([pk, org, 1, stamp, stamp, stamp, None, *row[1:]])
             pk_of[row[0]] = pk
         bulk.insert(activity_table(), final)
+        stored_rows.extend(final)
         result.created.extend(ids)
         return pk_of
 
     def _update(
         self,
         updates: list[tuple[list[Any], Stored]],
-        payload: Payload,
         now: datetime,
         result: BatchResult,
+        stored_rows: list[list[Any]],
     ) -> dict[int, int]:
         if not updates:
             return {}
@@ -257,8 +270,33 @@ class BatchWriter:
             org = self.orgs.reporting_id(ref, key)
             full = [stored.pk, org, stored.version + 1, None, stamp, stamp, None, *row[1:]]
             final.append([*(full[i] for i in kept), stored.pk])
+            stored_rows.append(full)
             pk_of[row[0]] = stored.pk
         rows.delete_children(list(pk_of.values()))
         bulk.update_rows(Activity, columns, final, keep_when_null=KEPT_WHEN_ABSENT)
         result.updated.extend(pk_of.values())
         return pk_of
+
+
+def _documents(activities: list[list[Any]], participants: list[list[Any]]) -> list[Document]:
+    """Search documents of written activities from their rows (`activity_table` order, JSON
+    as text) and their participants' rows (`participant_table` order, activity ids set)."""
+    at = {name: i for i, name in enumerate(activity_table().attnames)}
+    pt = {name: i for i, name in enumerate(participant_table().attnames)}
+    loads = json.loads
+    by_activity: dict[int, list[tuple[str, Any, str]]] = defaultdict(list)
+    for row in participants:
+        names = loads(row[pt["names"]])
+        by_activity[row[0]].append((row[pt["ref"]], names, row[pt["activity_ref"]]))
+    texts = [
+        (
+            row[0],
+            row[at["iati_identifier"]],
+            loads(row[at["title"]]),
+            loads(row[at["description"]]),
+            loads(row[at["other_descriptions"]]),
+            row[at["reporting_org_id"]],
+        )
+        for row in activities
+    ]
+    return documents_from_values(texts, by_activity)

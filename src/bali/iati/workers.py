@@ -91,6 +91,7 @@ class ReaderTask:
     publisher: str
     limits: list[int | None]  # size limit of each source, in the order of `sources`
     batch_size: int
+    alone: bool = False  # the only reader: each of its files' turn follows its previous one
 
 
 def load_reference_data() -> None:
@@ -157,14 +158,15 @@ def _read_source(
         with open_source(source, limit) as (stream, counter):
             parsed = ActivityStream(stream, source.label, task.batch_size)
             waiting: deque[tuple[list[Pending], list[Pending]]] = deque()
-            first = True
+            # The first batch of a file waits for its answer, which comes at the file's turn
+            # (or early): a reader waiting for its turn holds one batch, not two. A lone
+            # reader's next file is always the writer's next one, so it need not wait.
+            first = not task.alone
             try:
                 for batch in parsed.batches(release=False):
                     light, kept = light_batch(batch)
                     out.send(("light", index, light, parsed.info.version, _take(parsed)))
                     waiting.append((batch, kept))
-                    # The first batch waits for its answer, which comes at the file's turn
-                    # (or early): a reader waiting for its turn holds one batch, not two.
                     if first or len(waiting) > LOOKAHEAD:
                         _finish(waiting.popleft(), reader, parsed, counter.count, out, decisions)
                         first = False

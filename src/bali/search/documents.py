@@ -22,7 +22,7 @@ from bali.search.text import field_tokens, iter_texts
 OrgInfo = tuple[str, list[str]]  # (ref, texts: names and acronym)
 
 
-def _org_info(org_ids: Iterable[int], cache: dict[int, OrgInfo]) -> None:
+def _org_info(org_ids: Iterable[int | None], cache: dict[int, OrgInfo]) -> None:
     missing = [pk for pk in set(org_ids) if pk is not None and pk not in cache]
     for start in range(0, len(missing), 5000):
         rows = Organisation.objects.filter(pk__in=missing[start : start + 5000]).values_list(
@@ -83,6 +83,25 @@ def load_documents(
     _org_info((row[5] for row in rows), org_cache)
     return [
         build_document(row, participants.get(row[0], []), org_cache.get(row[5])) for row in rows
+    ]
+
+
+ActivityText = tuple[int, str, Any, Any, Any, int | None]  # as `load_documents` reads them
+
+
+def documents_from_values(
+    activities: list[ActivityText], participants: dict[int, list[tuple[str, Any, str]]]
+) -> list[Document]:
+    """Documents of activities whose values the caller holds (the importer, which has just
+    written them): the same documents `documents_for` would read back, without reading the
+    rows again. `activities`: (id, IATI identifier, title, description, other descriptions,
+    reporting organisation id); `participants`: (ref, names, activity ref) by activity id.
+    Organisation names are read here, as stored."""
+    cache: dict[int, OrgInfo] = {}
+    _org_info((row[5] for row in activities), cache)
+    return [
+        build_document(row, participants.get(row[0], []), cache.get(row[5]) if row[5] else None)
+        for row in activities
     ]
 
 

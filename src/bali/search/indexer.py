@@ -19,11 +19,12 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Min
 
 from bali.activities.models import Activity
 from bali.search.backends import get_backend
+from bali.search.backends.base import Document
 from bali.search.documents import OrgInfo, documents_between, documents_for
 from bali.search.models import IndexChange, IndexState
 
@@ -56,24 +57,34 @@ def set_state(key: str, value: str) -> None:
 
 
 def log_changes(ids: Iterable[int]) -> None:
+    """One change-log row per activity (plain SQL: an import logs every batch it writes, and
+    building model instances for them cost more than the insert)."""
     token = secrets.randbits(62)
-    IndexChange.objects.bulk_create(
-        [IndexChange(activity_id=pk, token=token) for pk in ids], batch_size=BATCH
-    )
+    table = connection.ops.quote_name(IndexChange._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (activity_id, token) VALUES (%s, %s)",
+            [(pk, token) for pk in ids],
+        )
 
 
-def index_activities(ids: Iterable[int]) -> int:
-    """(Re)index these activities; those that no longer exist leave the index."""
+def index_activities(ids: Iterable[int], documents: list[Document] | None = None) -> int:
+    """(Re)index these activities; those that no longer exist leave the index. `documents`:
+    theirs, when the caller built them (`documents_from_values`); else they are read here."""
     ids = sorted({int(pk) for pk in ids})
+    given = {doc.activity_id: doc for doc in documents} if documents is not None else None
     backend = get_backend()
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         with transaction.atomic():
-            documents = documents_for(chunk)
-            found = {doc.activity_id for doc in documents}
-            gone = [pk for pk in chunk if pk not in found]
-            if documents:
-                backend.write(documents)
+            if given is None:
+                found = documents_for(chunk)
+            else:
+                found = [given[pk] for pk in chunk if pk in given]
+            present = {doc.activity_id for doc in found}
+            gone = [pk for pk in chunk if pk not in present]
+            if found:
+                backend.write(found)
             if gone:
                 backend.delete(gone)
             log_changes(chunk)
@@ -95,9 +106,14 @@ def _prune_log() -> None:
 
 
 def on_activities_changed(
-    sender: Any, ids: Iterable[int] = (), deleted: bool = False, **kwargs: Any
+    sender: Any,
+    ids: Iterable[int] = (),
+    deleted: bool = False,
+    documents: list[Document] | None = None,
+    **kwargs: Any,
 ) -> None:
-    """Receiver of `activities_changed` (sent after commit): index or remove the batch.
+    """Receiver of `activities_changed` (sent after commit): index or remove the batch
+    (`documents`: the batch's, when the sender built them).
 
     A failure is logged, not raised: the activity is already saved, and the catch-up (or
     `bali search-index`) indexes it later.
@@ -107,7 +123,7 @@ def on_activities_changed(
         if deleted:
             remove_activities(ids)
         else:
-            index_activities(ids)
+            index_activities(ids, documents)
             advance_watermark(ids)
     except Exception:
         logger.exception("search index: could not index activities %s", ids[:20])

@@ -104,14 +104,18 @@ def word_pieces(text: str) -> list[tuple[str, str]]:
 def tokens(text: str) -> list[str]:
     """The tokens of a document text, in order."""
     if text.isascii():
-        return [_cut(token) for token in _ASCII_TOKEN_RE.findall(text.lower())]
-    result: list[str] = []
-    for kind, piece in word_pieces(text):
-        if kind == "cjk":
-            result.extend(cjk_tokens(piece))
-        else:
-            result.append(piece)
-    return result
+        found = _ASCII_TOKEN_RE.findall(text.lower())
+    else:
+        found = []
+        for kind, piece in word_pieces(text):
+            if kind == "cjk":
+                found.extend(cjk_tokens(piece))
+            else:
+                found.append(piece)
+    # Tokens are rarely long: one check in C instead of cutting each (documents are many).
+    if found and max(map(len, found)) > MAX_TOKEN_CHARS:
+        found = [_cut(token) for token in found]
+    return found
 
 
 def field_tokens(texts: Iterable[str], limit: int) -> list[str]:
@@ -132,11 +136,13 @@ def field_tokens(texts: Iterable[str], limit: int) -> list[str]:
 
 
 def iter_texts(value: object) -> Iterator[str]:
-    """Every string inside a JSON value ({lang: text}, {type: {lang: text}}, lists)."""
+    """Every string inside a JSON value ({lang: text}, {type: {lang: text}}, lists); a dict's
+    in the order of its keys, so that a document is the same whether built from the values
+    an importer holds or from the database (PostgreSQL's jsonb reorders keys)."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
-        for item in value.values():
+        for _key, item in sorted(value.items()):
             yield from iter_texts(item)
     elif isinstance(value, list | tuple):
         for item in value:
