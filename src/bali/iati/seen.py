@@ -11,17 +11,18 @@ one would be written even if unchanged, with a warning; nothing would be lost.
 
 from __future__ import annotations
 
-import hashlib
 from array import array
 
 NO_LINE = -1
 MAX_LINE = 2**31 - 1
 EMPTY = 0
+MASK = 2**64 - 1
 
 
 def _hash(identifier: str) -> int:
-    value = int.from_bytes(hashlib.blake2b(identifier.encode(), digest_size=8).digest(), "little")
-    return value or 1  # 0 marks an empty slot
+    """Python's own string hash (SipHash, 64 bits): salted per process, which is enough here,
+    since a table lives in one process for one file; and computed in C, for every activity."""
+    return (hash(identifier) & MASK) or 1  # 0 marks an empty slot
 
 
 class SeenIdentifiers:

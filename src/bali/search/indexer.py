@@ -62,10 +62,16 @@ def log_changes(ids: Iterable[int]) -> None:
     token = secrets.randbits(62)
     table = connection.ops.quote_name(IndexChange._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} (activity_id, token) VALUES (%s, %s)",
-            [(pk, token) for pk in ids],
-        )
+        if connection.vendor == "postgresql":  # one statement, not one per row
+            cursor.execute(
+                f"INSERT INTO {table} (activity_id, token) SELECT unnest(%s::bigint[]), %s",
+                [list(ids), token],
+            )
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} (activity_id, token) VALUES (%s, %s)",
+                [(pk, token) for pk in ids],
+            )
 
 
 def index_activities(ids: Iterable[int], documents: list[Document] | None = None) -> int:
