@@ -1,7 +1,7 @@
 """Benchmark of the IATI import: activities per second and peak memory, cold and unchanged.
 
     .venv/bin/python bench/import.py --activities 100000 [--database sqlite|postgresql|both]
-                                     [--jobs N] [--data DIR] [--one-file]
+                                     [--jobs N] [--batch-size N] [--data DIR] [--one-file]
 
 Builds the real samples repeated with new identifiers up to N activities, one file per sample
 (`import_data.py`; `--one-file`: all in one file; `--data DIR` keeps them for later runs), then
@@ -159,10 +159,10 @@ def _fresh_database(kind: str, workdir: Path) -> dict[str, str]:
 
 
 def _measure(
-    label: str, folder: Path, env: dict[str, str], expected: int, jobs: int
+    label: str, folder: Path, env: dict[str, str], expected: int, jobs: int, batch_size: int
 ) -> dict[str, Any]:
     command = [PYTHON, "-m", "bali", "import-iati", str(folder), "--json", "-v", "0"]
-    measured = _run([*command, "--jobs", str(jobs)], env)
+    measured = _run([*command, "--jobs", str(jobs), "--batch-size", str(batch_size)], env)
     summary = json.loads(measured.pop("output"))
     seconds = measured.pop("seconds")
     busiest = max([measured["writer_cpu_seconds"], *measured["reader_cpu_seconds"]])
@@ -186,14 +186,17 @@ def _measure(
     }
 
 
-def bench_database(kind: str, folder: Path, workdir: Path, count: int, jobs: int) -> dict[str, Any]:
+def bench_database(
+    kind: str, folder: Path, workdir: Path, count: int, jobs: int, batch_size: int
+) -> dict[str, Any]:
     env = _fresh_database(kind, workdir)
     return {
         "database": kind,
         "jobs": jobs,
+        "batch_size": batch_size,
         "runs": [
-            _measure("cold import", folder, env, count, jobs),
-            _measure("unchanged re-import", folder, env, count, jobs),
+            _measure("cold import", folder, env, count, jobs, batch_size),
+            _measure("unchanged re-import", folder, env, count, jobs, batch_size),
         ],
     }
 
@@ -216,6 +219,9 @@ def main() -> None:
     parser.add_argument("--activities", type=int, default=20_000)
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="sqlite")
     parser.add_argument("--jobs", type=int, default=2, help="bali import-iati --jobs (default 2)")
+    parser.add_argument(
+        "--batch-size", type=int, default=500, help="bali import-iati --batch-size (default 500)"
+    )
     parser.add_argument("--data", type=Path, help="folder for the input files, kept between runs")
     parser.add_argument(
         "--one-file",
@@ -232,7 +238,9 @@ def main() -> None:
         written = _input(folder, args.activities, args.one_file)
         files = sorted(folder.glob("*.xml"))
         size = sum(p.stat().st_size for p in files)
-        results = [bench_database(k, folder, workdir, written, args.jobs) for k in kinds]
+        results = [
+            bench_database(k, folder, workdir, written, args.jobs, args.batch_size) for k in kinds
+        ]
     print(
         json.dumps(
             {
