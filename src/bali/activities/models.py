@@ -178,7 +178,6 @@ class Activity(models.Model):
         indexes = [
             models.Index(fields=["start_date"], name="activity_start_idx"),
             models.Index(fields=["source", "source_publisher"], name="activity_source_idx"),
-            models.Index(fields=["reporting_org"], name="activity_reporting_idx"),
         ]
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
@@ -205,6 +204,7 @@ class ParticipatingOrg(models.Model):
         null=True,
         blank=True,
         related_name="participations",
+        db_index=False,  # `partorg_org_idx` (organisation, activity) serves its lookups
     )
     ref = models.CharField(_("identifier"), max_length=150, blank=True)
     names = models.JSONField(_("name"), default=dict, blank=True)
@@ -224,7 +224,10 @@ class ParticipatingOrg(models.Model):
 
 class RecipientCountry(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="countries")
-    country = models.ForeignKey("reference.Country", on_delete=models.PROTECT, related_name="+")
+    # Looked up through `recipcountry_country_idx` (country, activity): no index of its own.
+    country = models.ForeignKey(
+        "reference.Country", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     percentage = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
 
     class Meta:
@@ -268,8 +271,14 @@ class ThemeOrigin(models.TextChoices):
 
 
 class ActivityTheme(models.Model):
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="themes")
-    theme = models.ForeignKey("reference.Theme", on_delete=models.PROTECT, related_name="+")
+    # Both keys are looked up through the two composite indexes below (activity, theme) and
+    # (theme, activity): no index of their own.
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="themes", db_index=False
+    )
+    theme = models.ForeignKey(
+        "reference.Theme", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     origin = models.CharField(max_length=8, choices=ThemeOrigin.choices, default=ThemeOrigin.MANUAL)
 
     class Meta:
@@ -401,7 +410,12 @@ class ActivityChange(models.Model):
     """
 
     activity = models.ForeignKey(
-        Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+        Activity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="changes",
+        db_index=False,  # `change_activity_at_idx` (activity, -at) serves its lookups
     )
     iati_identifier = models.CharField(max_length=255, db_index=True)
     at = models.DateTimeField(_("when"), db_index=True)
