@@ -14,11 +14,14 @@ need (codelists, countries, the DAC → BSP mapping) is loaded before reader pro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
+from django.db.models import Model
 from django.utils.translation import gettext_noop
 
 from bali.activities import snapshot
@@ -110,6 +113,12 @@ def activity_table() -> bulk.Table:
     return bulk.table(Activity, ACTIVITY_LEAD, 1)
 
 
+@cache
+def _child_table(model: type[Model]) -> tuple[str, Callable[..., list[Any]]]:
+    """(label, row builder) of a child table, looked up once: `_add` runs for every activity."""
+    return model._meta.label, bulk.table(model).row
+
+
 def participant_table() -> bulk.Table:
     return bulk.table(ParticipatingOrg, ("activity_id", "organisation_id"))
 
@@ -186,8 +195,8 @@ class BatchReader:
                         payload.partner_orgs.setdefault(ref, spec)
                     payload.participants.append(row(item, index, ref))
                 continue
-            row = bulk.table(model).row
-            rows = payload.children.setdefault(model._meta.label, [])
+            label, row = _child_table(model)
+            rows = payload.children.setdefault(label, [])
             rows.extend([row(item, index) for item in items])
         meas = sorted(set(data.get("meas") or []))
         if meas:

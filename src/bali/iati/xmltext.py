@@ -132,6 +132,8 @@ def code(element: Any, codelist: str, state: ReadState, *names: str, what: str =
                 return raw  # the common case, kept fast: a clean 2.x code
             if raw.strip():
                 break
+    if not raw:
+        return ""  # absent or empty: no code and nothing to say (the other common case)
     return read_code(raw, codelist, element, state, what)
 
 
