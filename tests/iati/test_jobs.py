@@ -43,6 +43,11 @@ def test_readers_give_the_same_result_as_one_process(
     assert ActivityChange.objects.count() == history == 580
     again = import_paths(samples, batch_size=40, jobs=2)
     assert (again.totals.created, again.totals.unchanged) == (0, 580)
+    remove_imported()
+    lone = import_paths(samples, batch_size=40, jobs=2)  # one reader: reads on across files
+    assert lone.as_dict()["per_file"] == alone.as_dict()["per_file"]
+    assert _messages(lone) == _messages(alone)
+    assert _contents() == stored
 
 
 def test_readers_report_a_bad_file_and_go_on(
