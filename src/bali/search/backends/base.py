@@ -105,7 +105,7 @@ class Backend:
 
     # Writing ----------------------------------------------------------------------------
     def write(self, documents: list[Document], table: str | None = None) -> None:
-        """Insert or replace these documents."""
+        """Insert or replace these documents (each activity once)."""
         raise NotImplementedError
 
     def delete(self, activity_ids: list[int]) -> None:

@@ -75,12 +75,18 @@ class PostgreSQLBackend(Backend):
                 )
 
     def write(self, documents: list[Document], table: str | None = None) -> None:
+        """Insert or replace, in one statement over two arrays (not one per document: the
+        importer writes a batch at a time)."""
         table = table or self.table
         with self.connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {table} (activity_id, vector) VALUES (%s, %s::tsvector) "
+            cursor.execute(
+                f"INSERT INTO {table} (activity_id, vector) "
+                "SELECT * FROM unnest(%s::bigint[], %s::text[]::tsvector[]) "
                 "ON CONFLICT (activity_id) DO UPDATE SET vector = EXCLUDED.vector",
-                [(doc.activity_id, tsvector_literal(doc)) for doc in documents],
+                [
+                    [doc.activity_id for doc in documents],
+                    [tsvector_literal(doc) for doc in documents],
+                ],
             )
 
     def bulk_load(self, documents: list[Document], table: str) -> None:
