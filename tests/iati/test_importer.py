@@ -18,7 +18,7 @@ from bali.iati import rows
 from bali.iati.service import ImportReport
 from bali.iati.xmltext import BALI_NS
 from bali.organisations.models import Organisation
-from bali.search.documents import documents_for
+from bali.search.documents import documents_for, documents_from_values
 
 pytestmark = pytest.mark.django_db
 
@@ -143,10 +143,16 @@ def test_the_documents_sent_for_the_search_index_are_those_it_would_read_back(
     import_paths(samples, batch_size=50)
     run(_activity("XM-PUB-1", "First title"))
     run(_activity("XM-PUB-1", "Second title", stamp="2025-01-01T00:00:00Z"))
-    sent = [doc for s in signals for doc in s["documents"]]
-    assert len(sent) == Activity.objects.count() + 1  # XM-PUB-1 written twice
-    latest = {doc.activity_id: doc for doc in sent}
-    assert sorted(latest) == sorted(Activity.objects.values_list("pk", flat=True))
+    sent = [s["written"] for s in signals]
+    assert sum(len(w.activities) for w in sent) == Activity.objects.count() + 1  # XM-PUB-1 twice
+    stored = dict(Activity.objects.values_list("pk", "version"))
+    latest = {}
+    for written in sent:
+        assert set(written.versions) == {row[0] for row in written.activities}
+        for doc in documents_from_values(written.activities, written.participants):
+            if written.versions[doc.activity_id] == stored[doc.activity_id]:
+                latest[doc.activity_id] = doc
+    assert sorted(latest) == sorted(stored)
     for doc in documents_for(list(latest)):
         assert latest[doc.activity_id] == doc
     assert any("second" in doc.title for doc in latest.values())

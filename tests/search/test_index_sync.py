@@ -18,6 +18,8 @@ from bali.activities.models import Activity, RecipientCountry
 from bali.organisations.models import Organisation
 from bali.search import engine, facet_snapshot, indexer
 from bali.search.backends import get_backend
+from bali.search.backends.base import Document
+from bali.search.documents import Written
 from bali.search.models import IndexChange
 from bali.search.service import activity_queryset, search
 
@@ -71,6 +73,52 @@ def test_a_batch_signal_indexes_many_at_once(
     assert IndexChange.objects.count() == before + 30
     assert get_backend().document_count() == 30
     assert ids("reef") == {a.pk for a in created}
+
+
+def _written(activity: Activity) -> Written:
+    """What a writer holds of an activity it has just written (as the importer sends it)."""
+    row = (activity.pk, activity.iati_identifier, activity.title, activity.description,
+           activity.other_descriptions, activity.reporting_org_id)  # fmt: skip
+    participants = {
+        activity.pk: [(p.ref, p.names, p.activity_ref) for p in activity.participating_orgs.all()]
+    }
+    return Written([row], participants, {activity.pk: activity.version})
+
+
+@pytest.mark.django_db
+def test_documents_a_writer_holds_are_used_while_no_one_changed_the_activity_since(
+    hq_user: User, activity_data: Callable[..., dict[str, Any]]
+) -> None:
+    """The importer hands over what it wrote instead of the index reading it back. If an
+    editor changes the activity (or deletes it) after the importer's commit and before the
+    index write, the index must end with the editor's version, not the importer's."""
+    activity = do_create_activity(hq_user, activity_data(title={"en": "Dune stabilisation"}))
+    held = _written(activity)
+    indexer.index_activities([activity.pk], held)
+    assert ids("dune") == {activity.pk}
+    changed = Activity.objects.get(pk=activity.pk)  # an editor's change, committed first
+    Activity.objects.filter(pk=activity.pk).update(
+        title={"en": "Wetland inventory"}, version=changed.version + 1
+    )
+    indexer.index_activities([activity.pk], held)  # the importer's stale view comes later
+    assert ids("dune") == set() and ids("wetland") == {activity.pk}
+    Activity.objects.filter(pk=activity.pk).delete()
+    indexer.index_activities([activity.pk], held)
+    assert get_backend().document_count() == 0
+
+
+@pytest.mark.django_db
+def test_a_write_of_two_documents_for_one_activity_keeps_the_last(
+    hq_user: User,
+    activity_data: Callable[..., dict[str, Any]],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):  # indexed: no catch-up later
+        activity = do_create_activity(hq_user, activity_data(title={"en": "Mangrove"}))
+    first, second = (Document(activity.pk, [word], [], []) for word in ("estuary", "lagoon"))
+    get_backend().write([first, second])
+    assert get_backend().document_count() == 1
+    assert ids("lagoon") == {activity.pk} and ids("estuary") == set()
 
 
 @pytest.mark.django_db

@@ -94,6 +94,16 @@ def test_normalisation() -> None:
     assert text.tokens("A5 气候change") == ["a5", "气候", "候", "change"]
 
 
+def test_the_accent_table_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Characters are remembered up to a limit (queries full of distinct characters must not
+    grow a web worker); past it, marks are still removed, just looked up each time."""
+    table = text._MarkTable()
+    monkeypatch.setattr(text, "MARK_TABLE_LIMIT", 3)
+    monkeypatch.setattr(text, "_MARKS", table)
+    assert text.normalise("Ŕéşïĺïęñçé ёлка ελιά") == "resilience елка ελια"
+    assert len(table) == 3
+
+
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=300))
 def test_any_string_parses_or_is_a_query_error(raw: str) -> None:

@@ -7,5 +7,5 @@ index in step without the activity services knowing about search.
 from django.dispatch import Signal
 
 # sender: the module that wrote; kwargs: ids (list[int]), deleted (bool), and optionally
-# documents (the search documents of those activities, when the sender built them)
+# written (`bali.search.documents.Written`: what the sender holds of those activities)
 activities_changed = Signal()

@@ -42,8 +42,7 @@ from bali.iati.prepare import (
     activity_table,
     participant_table,
 )
-from bali.search.backends.base import Document
-from bali.search.documents import documents_from_values
+from bali.search.documents import Written
 
 LOCAL_KEPT = gettext_noop(
     "an activity with this identifier is kept in this clearinghouse; the import does not "
@@ -173,17 +172,17 @@ class BatchWriter:
                 else:
                     result.would_create += 1
         elif payload.activities:
-            documents = self._store(batch, payload, origin, result)
+            written = self._store(batch, payload, origin, result)
             self.epoch += 1
             ids = result.created + result.updated
-            activities_changed.send(sender=__name__, ids=ids, deleted=False, documents=documents)
+            activities_changed.send(sender=__name__, ids=ids, deleted=False, written=written)
         return result
 
     def _store(
         self, batch: LightBatch, payload: Payload, origin: Provenance, result: BatchResult
-    ) -> list[Document]:
-        """Write the batch in one transaction; returns the search documents of the activities
-        written, built from the rows in hand (the search index need not read them back)."""
+    ) -> Written:
+        """Write the batch in one transaction; returns what the search index needs of the
+        activities written, from the rows in hand (so it need not read them back)."""
         now = timezone.now()
         stored_rows: list[list[Any]] = []  # every column of each written activity
         with transaction.atomic():
@@ -204,7 +203,7 @@ class BatchWriter:
             ]
             written += [(batch.lights[r[0]], stored, pk_of[r[0]]) for r, stored in updates]
             rows.insert_history(written, origin, now)
-            return _documents(stored_rows, participants)
+            return _written(stored_rows, participants)
 
     def _recheck(
         self, batch: LightBatch, payload: Payload, origin: Provenance, result: BatchResult
@@ -278,9 +277,10 @@ class BatchWriter:
         return pk_of
 
 
-def _documents(activities: list[list[Any]], participants: list[list[Any]]) -> list[Document]:
-    """Search documents of written activities from their rows (`activity_table` order, JSON
-    as text) and their participants' rows (`participant_table` order, activity ids set)."""
+def _written(activities: list[list[Any]], participants: list[list[Any]]) -> Written:
+    """The search index's view of written activities, from their rows (`activity_table`
+    order, JSON as text) and their participants' rows (`participant_table` order, activity
+    ids set)."""
     at = {name: i for i, name in enumerate(activity_table().attnames)}
     pt = {name: i for i, name in enumerate(participant_table().attnames)}
     loads = json.loads
@@ -299,4 +299,5 @@ def _documents(activities: list[list[Any]], participants: list[list[Any]]) -> li
         )
         for row in activities
     ]
-    return documents_from_values(texts, by_activity)
+    versions = {row[0]: row[at["version"]] for row in activities}
+    return Written(texts, dict(by_activity), versions)

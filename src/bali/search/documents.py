@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
@@ -87,22 +88,52 @@ def load_documents(
 
 
 ActivityText = tuple[int, str, Any, Any, Any, int | None]  # as `load_documents` reads them
+Participants = dict[int, list[tuple[str, Any, str]]]  # (ref, names, activity ref) by activity id
+
+
+@dataclass
+class Written:
+    """What a writer holds of the activities it has just written (the importer): enough to
+    build their documents without reading the rows back. `activities`: (id, IATI identifier,
+    title, description, other descriptions, reporting organisation id); `versions`: the
+    version each was written with."""
+
+    activities: list[ActivityText]
+    participants: Participants
+    versions: dict[int, int]
 
 
 def documents_from_values(
-    activities: list[ActivityText], participants: dict[int, list[tuple[str, Any, str]]]
+    activities: list[ActivityText], participants: Participants
 ) -> list[Document]:
-    """Documents of activities whose values the caller holds (the importer, which has just
-    written them): the same documents `documents_for` would read back, without reading the
-    rows again. `activities`: (id, IATI identifier, title, description, other descriptions,
-    reporting organisation id); `participants`: (ref, names, activity ref) by activity id.
-    Organisation names are read here, as stored."""
+    """Documents of activities whose values the caller holds: the same documents
+    `documents_for` would read back. Organisation names are read here, as stored."""
     cache: dict[int, OrgInfo] = {}
     _org_info((row[5] for row in activities), cache)
     return [
         build_document(row, participants.get(row[0], []), cache.get(row[5]) if row[5] else None)
         for row in activities
     ]
+
+
+def documents_for_written(ids: list[int], written: Written) -> list[Document]:
+    """Documents of these activities, from what the writer holds where the stored version is
+    still the one it wrote, else read from the database (someone changed the activity after
+    the writer's commit and before this); those that no longer exist are left out. Run inside
+    the index's transaction, like `documents_for`, so an organisation renamed meanwhile is
+    read as stored."""
+    stored = dict(Activity.objects.filter(pk__in=ids).values_list("pk", "version"))
+    held = [
+        row
+        for row in written.activities
+        if row[0] in stored and stored[row[0]] == written.versions.get(row[0])
+    ]
+    documents = documents_from_values(held, written.participants)
+    known = {row[0] for row in held}
+    others = [pk for pk in ids if pk in stored and pk not in known]
+    if others:
+        documents.extend(documents_for(others))
+    return sorted(documents, key=lambda doc: doc.activity_id)
 
 
 def documents_for(ids: Iterable[int]) -> list[Document]:

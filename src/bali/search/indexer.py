@@ -24,8 +24,13 @@ from django.db.models import Max, Min
 
 from bali.activities.models import Activity
 from bali.search.backends import get_backend
-from bali.search.backends.base import Document
-from bali.search.documents import OrgInfo, documents_between, documents_for
+from bali.search.documents import (
+    OrgInfo,
+    Written,
+    documents_between,
+    documents_for,
+    documents_for_written,
+)
 from bali.search.models import IndexChange, IndexState
 
 logger = logging.getLogger("bali.search")
@@ -74,19 +79,19 @@ def log_changes(ids: Iterable[int]) -> None:
             )
 
 
-def index_activities(ids: Iterable[int], documents: list[Document] | None = None) -> int:
-    """(Re)index these activities; those that no longer exist leave the index. `documents`:
-    theirs, when the caller built them (`documents_from_values`); else they are read here."""
+def index_activities(ids: Iterable[int], written: Written | None = None) -> int:
+    """(Re)index these activities; those that no longer exist leave the index. `written`:
+    what the writer of these activities holds of them (their documents are then built from it
+    instead of read back, where no one changed them since)."""
     ids = sorted({int(pk) for pk in ids})
-    given = {doc.activity_id: doc for doc in documents} if documents is not None else None
     backend = get_backend()
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         with transaction.atomic():
-            if given is None:
+            if written is None:
                 found = documents_for(chunk)
             else:
-                found = [given[pk] for pk in chunk if pk in given]
+                found = documents_for_written(chunk, written)
             present = {doc.activity_id for doc in found}
             gone = [pk for pk in chunk if pk not in present]
             if found:
@@ -115,11 +120,11 @@ def on_activities_changed(
     sender: Any,
     ids: Iterable[int] = (),
     deleted: bool = False,
-    documents: list[Document] | None = None,
+    written: Written | None = None,
     **kwargs: Any,
 ) -> None:
     """Receiver of `activities_changed` (sent after commit): index or remove the batch
-    (`documents`: the batch's, when the sender built them).
+    (`written`: what the sender holds of the activities, see `index_activities`).
 
     A failure is logged, not raised: the activity is already saved, and the catch-up (or
     `bali search-index`) indexes it later.
@@ -129,7 +134,7 @@ def on_activities_changed(
         if deleted:
             remove_activities(ids)
         else:
-            index_activities(ids, documents)
+            index_activities(ids, written)
             advance_watermark(ids)
     except Exception:
         logger.exception("search index: could not index activities %s", ids[:20])

@@ -56,14 +56,19 @@ _ARABIC = str.maketrans(
 )
 
 
+MARK_TABLE_LIMIT = 50_000  # characters remembered (a few MB); rarer ones are looked up each time
+
+
 class _MarkTable(dict[int, int | None]):
     """A `str.translate` table deleting every non-spacing mark (accents, harakat), filled in
     as characters are met: building it for all 1.1 million code points took a third of a
-    second in every process that indexes or searches."""
+    second in every process that indexes or searches. Bounded, so that queries full of
+    distinct characters cannot grow a web worker by the ~80 MB of a full table."""
 
     def __missing__(self, code: int) -> int | None:
         kept = None if unicodedata.category(chr(code)) == "Mn" else code
-        self[code] = kept
+        if len(self) < MARK_TABLE_LIMIT:
+            self[code] = kept
         return kept
 
 

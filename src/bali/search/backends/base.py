@@ -30,6 +30,11 @@ class Document:
     body: list[str]
 
 
+def one_per_activity(documents: list[Document]) -> list[Document]:
+    """The documents with one per activity, the last given winning (a write replaces)."""
+    return list({doc.activity_id: doc for doc in documents}.values())
+
+
 @dataclass(frozen=True)
 class Matches:
     """Activity ids matching a query.
@@ -105,7 +110,7 @@ class Backend:
 
     # Writing ----------------------------------------------------------------------------
     def write(self, documents: list[Document], table: str | None = None) -> None:
-        """Insert or replace these documents (each activity once)."""
+        """Insert or replace these documents."""
         raise NotImplementedError
 
     def delete(self, activity_ids: list[int]) -> None:

@@ -24,6 +24,7 @@ from bali.search.backends.base import (
     Matches,
     Ranked,
     best_first,
+    one_per_activity,
     parse_ids,
     parse_scores,
 )
@@ -78,14 +79,15 @@ class PostgreSQLBackend(Backend):
         """Insert or replace, in one statement over two arrays (not one per document: the
         importer writes a batch at a time)."""
         table = table or self.table
+        latest = one_per_activity(documents)  # ON CONFLICT cannot update a row twice
         with self.connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} (activity_id, vector) "
                 "SELECT * FROM unnest(%s::bigint[], %s::text[]::tsvector[]) "
                 "ON CONFLICT (activity_id) DO UPDATE SET vector = EXCLUDED.vector",
                 [
-                    [doc.activity_id for doc in documents],
-                    [tsvector_literal(doc) for doc in documents],
+                    [doc.activity_id for doc in latest],
+                    [tsvector_literal(doc) for doc in latest],
                 ],
             )
 

@@ -14,7 +14,15 @@ from typing import Any
 import numpy as np
 from django.db.models import QuerySet
 
-from bali.search.backends.base import FIELDS, Backend, Document, Matches, Ranked, parse_ids
+from bali.search.backends.base import (
+    FIELDS,
+    Backend,
+    Document,
+    Matches,
+    Ranked,
+    one_per_activity,
+    parse_ids,
+)
 from bali.search.query import Query, Term
 
 BM25_WEIGHTS = "4.0, 2.0, 1.0"  # title, ident, body
@@ -33,6 +41,7 @@ class SQLiteBackend(Backend):
 
     def write(self, documents: list[Document], table: str | None = None) -> None:
         table = table or self.table
+        documents = one_per_activity(documents)
         with self.connection.cursor() as cursor:
             cursor.executemany(
                 f"DELETE FROM {table} WHERE rowid = %s", [(doc.activity_id,) for doc in documents]
