@@ -9,7 +9,7 @@ with three queries per batch, so the importer's batches and a full rebuild stay 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,9 @@ from bali.search.backends.base import FIELD_LIMITS, Document
 from bali.search.text import field_tokens, iter_texts
 
 OrgInfo = tuple[str, list[str]]  # (ref, texts: names and acronym)
+# (id, IATI identifier, title, description, other descriptions, reporting organisation id)
+ActivityText = tuple[int, str, Any, Any, Any, int | None]
+Participants = dict[int, list[tuple[str, Any, str]]]  # (ref, names, activity ref) by activity id
 
 
 def _org_info(org_ids: Iterable[int | None], cache: dict[int, OrgInfo]) -> None:
@@ -33,8 +36,8 @@ def _org_info(org_ids: Iterable[int | None], cache: dict[int, OrgInfo]) -> None:
             cache[pk] = (ref, [*iter_texts(names), acronym])
 
 
-def _participants(condition: Q) -> dict[int, list[tuple[str, Any, str]]]:
-    found: dict[int, list[tuple[str, Any, str]]] = defaultdict(list)
+def _participants(condition: Q) -> Participants:
+    found: Participants = defaultdict(list)
     rows = ParticipatingOrg.objects.filter(condition).values_list(
         "activity_id", "ref", "names", "activity_ref"
     )
@@ -80,15 +83,7 @@ def load_documents(
     )
     if not rows:
         return []
-    participants = _participants(participant_condition)
-    _org_info((row[5] for row in rows), org_cache)
-    return [
-        build_document(row, participants.get(row[0], []), org_cache.get(row[5])) for row in rows
-    ]
-
-
-ActivityText = tuple[int, str, Any, Any, Any, int | None]  # as `load_documents` reads them
-Participants = dict[int, list[tuple[str, Any, str]]]  # (ref, names, activity ref) by activity id
+    return documents_from_values(rows, _participants(participant_condition), org_cache)
 
 
 @dataclass
@@ -104,11 +99,14 @@ class Written:
 
 
 def documents_from_values(
-    activities: list[ActivityText], participants: Participants
+    activities: Sequence[ActivityText],
+    participants: Participants,
+    org_cache: dict[int, OrgInfo] | None = None,
 ) -> list[Document]:
-    """Documents of activities whose values the caller holds: the same documents
-    `documents_for` would read back. Organisation names are read here, as stored."""
-    cache: dict[int, OrgInfo] = {}
+    """Documents of activities whose values are in hand (read by `load_documents`, or held by
+    the writer that has just written them). Organisation names are read here, as stored;
+    `org_cache` keeps them between calls."""
+    cache = {} if org_cache is None else org_cache
     _org_info((row[5] for row in activities), cache)
     return [
         build_document(row, participants.get(row[0], []), cache.get(row[5]) if row[5] else None)
