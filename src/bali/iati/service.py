@@ -20,6 +20,7 @@ from bali.iati.pool import ReaderPool
 from bali.iati.prepare import Light, LightBatch, Provenance
 from bali.iati.sources import Source, SourceError, open_source
 from bali.iati.store import BatchResult, Decision
+from bali.search import indexer
 
 
 @dataclass
@@ -255,7 +256,11 @@ class ImportService:
         return file_report
 
     def run(self, sources: list[Source]) -> ImportReport:
-        with workers.fewer_collections(), bulk.import_settings():
+        with (
+            workers.fewer_collections(),
+            bulk.import_settings(),
+            indexer.indexing_alongside(bulk.import_settings),
+        ):
             return self._run(sources)
 
     def _run(self, sources: list[Source]) -> ImportReport:

@@ -15,14 +15,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
+import sys
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Max, Min
+from django.db.models import Max, Min, QuerySet
 
 from bali.activities.models import Activity
+from bali.search.alongside import Alongside
 from bali.search.backends import get_backend
 from bali.search.documents import (
     OrgInfo,
@@ -34,9 +38,15 @@ from bali.search.documents import (
 from bali.search.models import IndexChange, IndexState
 
 logger = logging.getLogger("bali.search")
+_local = threading.local()  # `alongside`: the worker of `indexing_alongside` in this thread
 
 BATCH = 1000
 CATCH_UP_LIMIT = 2000
+# While `indexing_alongside` runs: when the writer's database call returns and the indexing
+# thread holds the interpreter, the writer waits up to this long for it (default 5 ms, about
+# 3 % of a PostgreSQL import's time over its ~20 calls per batch).
+SWITCH_SECONDS = 0.001
+WATERMARK_CHUNK = 900  # ids per query (SQLite's parameter limit)
 KEEP_CHANGES = 200_000  # change-log rows kept; a process further behind reloads everything
 EPOCH_1970 = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
@@ -124,12 +134,21 @@ def on_activities_changed(
     **kwargs: Any,
 ) -> None:
     """Receiver of `activities_changed` (sent after commit): index or remove the batch
-    (`written`: what the sender holds of the activities, see `index_activities`).
+    (`written`: what the sender holds of the activities, see `index_activities`). Inside
+    `indexing_alongside`, a batch to index is handed to its thread.
 
     A failure is logged, not raised: the activity is already saved, and the catch-up (or
     `bali search-index`) indexes it later.
     """
     ids = list(ids)
+    worker: Alongside | None = getattr(_local, "alongside", None)
+    if worker is not None and not deleted:
+        worker.submit(ids, written)
+        return
+    _index_or_remove(ids, deleted, written)
+
+
+def _index_or_remove(ids: list[int], deleted: bool, written: Written | None) -> None:
     try:
         if deleted:
             remove_activities(ids)
@@ -140,20 +159,76 @@ def on_activities_changed(
         logger.exception("search index: could not index activities %s", ids[:20])
 
 
-def _newer_than_watermark(limit: int) -> list[tuple[int, dt.datetime]]:
+@contextmanager
+def indexing_alongside(
+    settings: Callable[[], AbstractContextManager[Any]] | None = None,
+) -> Iterator[None]:
+    """While a bulk writer runs in this thread, index the batches it signals on a second
+    connection, so that its writes and the index's overlap (see `alongside.py`). Returns once
+    every batch is indexed. `settings`: entered on the second connection (the writer's own
+    session settings, which that connection does not share).
+
+    PostgreSQL only, and only outside a transaction: inside one, a second connection would not
+    see the writes (there the batches are indexed inline, as without it).
+    """
+    if (
+        connection.vendor != "postgresql"
+        or connection.in_atomic_block
+        or getattr(_local, "alongside", None) is not None
+    ):
+        yield
+        return
+    worker = Alongside(_index_or_remove_written, settings)
+    _local.alongside = worker
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_SECONDS)
+    try:
+        yield
+    finally:
+        _local.alongside = None
+        sys.setswitchinterval(interval)
+        worker.close()
+
+
+def _index_or_remove_written(ids: list[int], written: Written | None) -> None:
+    _index_or_remove(ids, False, written)
+
+
+def _after_watermark() -> QuerySet[Activity]:
     watermark = get_state("watermark")
     queryset = Activity.objects.all()
     if watermark is not None:
         queryset = queryset.filter(updated_at__gt=from_micros(int(watermark)))
-    return list(queryset.order_by("updated_at", "pk").values_list("pk", "updated_at")[:limit])
+    return queryset
+
+
+def _newer_than_watermark(limit: int) -> list[tuple[int, dt.datetime]]:
+    queryset = _after_watermark().order_by("updated_at", "pk")
+    return list(queryset.values_list("pk", "updated_at")[:limit])
 
 
 def advance_watermark(indexed: Iterable[int]) -> None:
-    """Move the watermark past these just-indexed activities when nothing else is newer."""
+    """Move the watermark up to the newest of these just-indexed activities when every
+    activity changed between the two is among them.
+
+    Activities changed later do not hold it back: an import indexing batch k while batch k+1
+    is already committed (`indexing_alongside`) still moves it past batch k. Reads at most
+    one row more than `indexed` holds, whatever the number of activities behind.
+    """
     indexed = set(indexed)
-    newer = _newer_than_watermark(CATCH_UP_LIMIT + 1)
-    if newer and len(newer) <= CATCH_UP_LIMIT and all(pk in indexed for pk, _ in newer):
-        set_state("watermark", str(micros(newer[-1][1])))
+    queryset = _after_watermark()
+    ordered = sorted(indexed)
+    newest = None
+    for start in range(0, len(ordered), WATERMARK_CHUNK):
+        chunk = ordered[start : start + WATERMARK_CHUNK]
+        found = queryset.filter(pk__in=chunk).aggregate(newest=Max("updated_at"))["newest"]
+        if found is not None and (newest is None or found > newest):
+            newest = found
+    if newest is None:
+        return  # none of them is newer than the watermark
+    between = queryset.filter(updated_at__lte=newest).values_list("pk", flat=True)
+    if all(pk in indexed for pk in between[: len(indexed) + 1]):
+        set_state("watermark", str(micros(newest)))
 
 
 def catch_up(limit: int = CATCH_UP_LIMIT) -> int:
