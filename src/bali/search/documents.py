@@ -9,7 +9,7 @@ with three queries per batch, so the importer's batches and a full rebuild stay 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,7 @@ from django.db.models import Q
 from bali.activities.models import Activity, ParticipatingOrg
 from bali.organisations.models import Organisation
 from bali.search.backends.base import FIELD_LIMITS, Document
-from bali.search.text import field_tokens, iter_texts
+from bali.search.text import field_tokens, iter_texts, joined_tokens, name_tokens, tokens
 
 OrgInfo = tuple[str, list[str]]  # (ref, texts: names and acronym)
 # (id, IATI identifier, title, description, other descriptions, reporting organisation id)
@@ -50,20 +50,45 @@ def build_document(
     row: tuple[Any, ...], participants: list[tuple[str, Any, str]], reporting: OrgInfo | None
 ) -> Document:
     pk, identifier, title, description, other_descriptions, _org_id = row
-    ident = [identifier]
-    body = [*iter_texts(description), *iter_texts(other_descriptions)]
-    if reporting is not None:
-        ident.append(reporting[0])
-        body.extend(reporting[1])
-    for ref, names, activity_ref in participants:
-        ident.extend((ref, activity_ref))
-        body.extend(iter_texts(names))
     return Document(
         pk,
         field_tokens(iter_texts(title), FIELD_LIMITS["title"]),
-        field_tokens(ident, FIELD_LIMITS["ident"]),
-        field_tokens(body, FIELD_LIMITS["body"]),
+        joined_tokens(_ident(identifier, reporting, participants), FIELD_LIMITS["ident"]),
+        joined_tokens(
+            _body(description, other_descriptions, reporting, participants), FIELD_LIMITS["body"]
+        ),
     )
+
+
+def _ident(
+    identifier: str, reporting: OrgInfo | None, participants: list[tuple[str, Any, str]]
+) -> Iterator[Sequence[str]]:
+    """The identifier field's texts, tokenized as they are needed (organisations' remembered)."""
+    yield tokens(identifier or "")
+    if reporting is not None:
+        yield name_tokens(reporting[0] or "")
+    for ref, _names, activity_ref in participants:
+        yield name_tokens(ref or "")
+        yield tokens(activity_ref or "")
+
+
+def _body(
+    description: Any,
+    other_descriptions: Any,
+    reporting: OrgInfo | None,
+    participants: list[tuple[str, Any, str]],
+) -> Iterator[Sequence[str]]:
+    """The body field's texts: descriptions, then organisations' names (remembered)."""
+    for text in iter_texts(description):
+        yield tokens(text)
+    for text in iter_texts(other_descriptions):
+        yield tokens(text)
+    if reporting is not None:
+        for text in reporting[1]:
+            yield name_tokens(text or "")
+    for _ref, names, _activity_ref in participants:
+        for text in iter_texts(names):
+            yield name_tokens(text)
 
 
 def load_documents(
