@@ -107,9 +107,15 @@ class TreeSampler(threading.Thread):
     def run(self) -> None:
         tick = 0
         servers: list[int] = []
+        first: set[int] | None = None
         while not self.done.is_set():
             if tick % SERVER_EVERY == 0:
                 servers = self.server_pids()
+                if first is None:
+                    first = set(servers)
+                for pid in servers:  # one started since (the indexing thread's): all its CPU
+                    if pid not in first:
+                        self.server_start.setdefault(pid, 0.0)
             memory = tick % MEMORY_EVERY == 0
             total = 0
             for pid in (self.pid, *_children(self.pid)):

@@ -14,7 +14,7 @@ from bali.search.documents import build_document
 from bali.search.text import field_tokens, iter_texts, name_tokens, tokens
 
 TEXT = st.text(
-    st.sampled_from(list("ab cé-É'气候变化 ٱلماء\ue000x1")) | st.characters(), max_size=40
+    st.sampled_from(list("ab cé-É'气候变化 ٱلماء\ue000x1")) | st.characters(), max_size=160
 )
 NAMES = st.dictionaries(st.sampled_from(["en", "fr", "zh"]), TEXT, max_size=3)
 PARTICIPANT = st.tuples(TEXT, NAMES, TEXT)

@@ -75,14 +75,18 @@ def test_a_batch_signal_indexes_many_at_once(
     assert ids("reef") == {a.pk for a in created}
 
 
-def _written(activity: Activity) -> Written:
-    """What a writer holds of an activity it has just written (as the importer sends it)."""
-    row = (activity.pk, activity.iati_identifier, activity.title, activity.description,
+def _written(activity: Activity, title: dict[str, str] | None = None) -> Written:
+    """What a writer holds of an activity it has just written (as the importer sends it);
+    `title`: a title other than the stored one, to tell which of the two the index used."""
+    row = (activity.pk, activity.iati_identifier, title or activity.title, activity.description,
            activity.other_descriptions, activity.reporting_org_id)  # fmt: skip
     participants = {
         activity.pk: [(p.ref, p.names, p.activity_ref) for p in activity.participating_orgs.all()]
     }
-    return Written([row], participants, {activity.pk: activity.version})
+    stored = Activity.objects.get(pk=activity.pk)
+    return Written(
+        [row], participants, {activity.pk: stored.version}, {activity.pk: stored.updated_at}
+    )
 
 
 @pytest.mark.django_db
@@ -93,6 +97,9 @@ def test_documents_a_writer_holds_are_used_while_no_one_changed_the_activity_sin
     editor changes the activity (or deletes it) after the importer's commit and before the
     index write, the index must end with the editor's version, not the importer's."""
     activity = do_create_activity(hq_user, activity_data(title={"en": "Dune stabilisation"}))
+    copy = _written(activity, {"en": "Held copy"})
+    indexer.on_activities_changed("test", ids=[activity.pk], written=copy)  # watermark too
+    assert ids("held") == {activity.pk}  # the writer's copy was used, not read back
     held = _written(activity)
     indexer.index_activities([activity.pk], held)
     assert ids("dune") == {activity.pk}
@@ -105,6 +112,28 @@ def test_documents_a_writer_holds_are_used_while_no_one_changed_the_activity_sin
     Activity.objects.filter(pk=activity.pk).delete()
     indexer.index_activities([activity.pk], held)
     assert get_backend().document_count() == 0
+
+
+@pytest.mark.django_db
+def test_a_plain_save_after_the_writer_is_read_back_and_the_watermark_stays_below_it(
+    hq_user: User, activity_data: Callable[..., dict[str, Any]]
+) -> None:
+    """A script's `save()` moves `updated_at` but not the version, and sends no signal: the
+    index must not keep the writer's older copy, nor count the new change as indexed."""
+    activity = do_create_activity(hq_user, activity_data(title={"en": "Dune stabilisation"}))
+    held = _written(activity)
+    Activity.objects.filter(pk=activity.pk).update(title={"en": "Wetland inventory"})
+    Activity.objects.get(pk=activity.pk).save()  # moves updated_at, not the version
+    indexer.on_activities_changed("test", ids=[activity.pk], written=held)
+    assert ids("wetland") == {activity.pk} and ids("dune") == set()
+    # Indexed at a change time read before the document was built; a change after it:
+    indexed = indexer.index_activities([activity.pk], held)
+    Activity.objects.get(pk=activity.pk).save()
+    indexer.set_state("watermark", "0")
+    indexer.advance_watermark(indexed)
+    newest = Activity.objects.get(pk=activity.pk).updated_at
+    assert indexer.get_state("watermark") != str(indexer.micros(newest))
+    assert int(indexer.get_state("watermark") or 0) < indexer.micros(newest)
 
 
 @pytest.mark.django_db

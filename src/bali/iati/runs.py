@@ -11,14 +11,17 @@ unchanged, so the run completes the job.
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import F
 from django.utils import timezone
 
@@ -26,6 +29,8 @@ from bali.iati.issues import Issue
 from bali.iati.models import MESSAGE_LIMIT, ImportMessage, ImportRun, RunOrigin, RunStatus
 from bali.iati.service import FileReport, ImportReport
 from bali.iati.sources import Source, expand_sources
+
+logger = logging.getLogger("bali.iati")
 
 # Seconds between two writes of a run's progress: the import page reads it every few seconds,
 # and a write after every batch (five a second) cost the import about 3 % of its time.
@@ -36,11 +41,12 @@ class RunRecorder:
     """A service listener that keeps an `ImportRun` row up to date: its progress at most every
     `PROGRESS_SECONDS` and at the end of every file, its messages with the progress."""
 
-    def __init__(self, run: ImportRun) -> None:
+    def __init__(self, run: ImportRun, clock: Callable[[], float] = time.monotonic) -> None:
         self.run = run
         self.stored_messages = run.messages.count()
         self.pending: list[ImportMessage] = []
-        self.written_at = time.monotonic()
+        self.clock = clock
+        self.written_at = clock()
         self.unwritten: tuple[ImportReport, int] | None = None  # progress not written yet
 
     def file_started(self, index: int, total: int, source: Source) -> None:
@@ -50,11 +56,11 @@ class RunRecorder:
 
     def batch_done(self, report: ImportReport, bytes_done: int) -> None:
         self.unwritten = (report, bytes_done)
-        if time.monotonic() - self.written_at >= PROGRESS_SECONDS:
+        if self.clock() - self.written_at >= PROGRESS_SECONDS:
             self._progress(report, bytes_done)
 
     def _progress(self, report: ImportReport, bytes_done: int) -> None:
-        self.written_at = time.monotonic()
+        self.written_at = self.clock()
         self.unwritten = None
         self._flush()
         totals = report.totals
@@ -90,6 +96,16 @@ class RunRecorder:
             ImportMessage.objects.bulk_create(self.pending)
             self.stored_messages += len(self.pending)
             self.pending = []
+
+    def finish(self) -> None:
+        """Write the progress and messages held back, at the end of a run (also of one that
+        crashed: its row then shows how far it got); a database error is logged."""
+        try:
+            if self.unwritten is not None:
+                self._progress(*self.unwritten)
+            self._flush()
+        except DatabaseError:
+            logger.exception("import run %s: could not write its last progress", self.run.pk)
 
     def file_finished(self, file_report: FileReport) -> None:
         if self.unwritten is not None:

@@ -256,24 +256,24 @@ class ImportService:
         return file_report
 
     def run(self, sources: list[Source]) -> ImportReport:
-        with (
-            workers.fewer_collections(),
-            bulk.import_settings(),
-            indexer.indexing_alongside(bulk.import_settings),
-        ):
+        with workers.fewer_collections(), bulk.import_settings():
             return self._run(sources)
 
     def _run(self, sources: list[Source]) -> ImportReport:
+        # The search index is written alongside (`bali.search.alongside`), on a thread started
+        # after the readers are forked.
         if self.options.jobs <= 1 or not sources:
-            for index, source in enumerate(sources):
-                self.import_source(index, len(sources), source)
+            with indexer.indexing_alongside(bulk.import_settings):
+                for index, source in enumerate(sources):
+                    self.import_source(index, len(sources), source)
             return self.report
         limits = [_limit_for(source, self.options) for source in sources]
         readers = self.options.jobs - 1
         pool = ReaderPool(sources, limits, readers, self.options, self.importer.writer)
         try:
-            for index, source in enumerate(sources):
-                self.import_source(index, len(sources), source, pool)
+            with indexer.indexing_alongside(bulk.import_settings):
+                for index, source in enumerate(sources):
+                    self.import_source(index, len(sources), source, pool)
         finally:
             pool.close()
         return self.report

@@ -203,7 +203,7 @@ class BatchWriter:
             ]
             written += [(batch.lights[r[0]], stored, pk_of[r[0]]) for r, stored in updates]
             rows.insert_history(written, origin, now)
-            return _written(stored_rows, participants)
+            return _written(stored_rows, participants, now)
 
     def _recheck(
         self, batch: LightBatch, payload: Payload, origin: Provenance, result: BatchResult
@@ -277,10 +277,10 @@ class BatchWriter:
         return pk_of
 
 
-def _written(activities: list[list[Any]], participants: list[list[Any]]) -> Written:
+def _written(activities: list[list[Any]], participants: list[list[Any]], now: datetime) -> Written:
     """The search index's view of written activities, from their rows (`activity_table`
     order, JSON as text) and their participants' rows (`participant_table` order, activity
-    ids set)."""
+    ids set), written at `now`."""
     at = {name: i for i, name in enumerate(activity_table().attnames)}
     pt = {name: i for i, name in enumerate(participant_table().attnames)}
     loads = json.loads
@@ -300,4 +300,4 @@ def _written(activities: list[list[Any]], participants: list[list[Any]]) -> Writ
         for row in activities
     ]
     versions = {row[0]: row[at["version"]] for row in activities}
-    return Written(texts, dict(by_activity), versions)
+    return Written(texts, dict(by_activity), versions, dict.fromkeys(versions, now))

@@ -8,9 +8,10 @@ with three queries per batch, so the importer's batches and a full rebuild stay 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
@@ -116,11 +117,26 @@ class Written:
     """What a writer holds of the activities it has just written (the importer): enough to
     build their documents without reading the rows back. `activities`: (id, IATI identifier,
     title, description, other descriptions, reporting organisation id); `versions`: the
-    version each was written with."""
+    version each was written with; `updated_at`: the change time each was written with (a
+    plain `save()` moves it and not the version)."""
 
     activities: list[ActivityText]
     participants: Participants
     versions: dict[int, int]
+    updated_at: dict[int, dt.datetime] = field(default_factory=dict)
+
+
+Stamp = tuple[int, dt.datetime]  # (version, updated_at) of a stored activity
+
+
+def stored_stamps(ids: Iterable[int]) -> dict[int, Stamp]:
+    """The version and change time of each of these activities that exists."""
+    return {
+        pk: (version, updated_at)
+        for pk, version, updated_at in Activity.objects.filter(pk__in=list(ids)).values_list(
+            "pk", "version", "updated_at"
+        )
+    }
 
 
 def documents_from_values(
@@ -139,17 +155,22 @@ def documents_from_values(
     ]
 
 
-def documents_for_written(ids: list[int], written: Written) -> list[Document]:
-    """Documents of these activities, from what the writer holds where the stored version is
-    still the one it wrote, else read from the database (someone changed the activity after
-    the writer's commit and before this); those that no longer exist are left out. Run inside
-    the index's transaction, like `documents_for`, so an organisation renamed meanwhile is
-    read as stored."""
-    stored = dict(Activity.objects.filter(pk__in=ids).values_list("pk", "version"))
+def documents_for_written(
+    ids: list[int], written: Written, stored: dict[int, Stamp] | None = None
+) -> list[Document]:
+    """Documents of these activities, from what the writer holds where the stored version and
+    change time are still the ones it wrote, else read from the database (someone changed the
+    activity after the writer's commit and before this); those that no longer exist are left
+    out. `stored`: `stored_stamps(ids)`, when the caller has read it. Run inside the index's
+    transaction, like `documents_for`, so an organisation renamed meanwhile is read as
+    stored."""
+    if stored is None:
+        stored = stored_stamps(ids)
     held = [
         row
         for row in written.activities
-        if row[0] in stored and stored[row[0]] == written.versions.get(row[0])
+        if row[0] in stored
+        and stored[row[0]] == (written.versions.get(row[0]), written.updated_at.get(row[0]))
     ]
     documents = documents_from_values(held, written.participants)
     known = {row[0] for row in held}

@@ -32,6 +32,8 @@ logger = logging.getLogger("bali.search")
 GAP_SECONDS = 120.0
 SNAPSHOT_AFTER = 50_000  # changed activities after which a process writes a new snapshot
 MAX_GAPS = 10_000
+ALONGSIDE_FRESH = 10_000_000  # µs: an import's indexing heartbeat counts this long
+ALONGSIDE_LAG = 10_000_000  # µs of changes the watermark may trail by while it indexes
 RELOAD_SHARE = 0.2  # apply the log up to this share of the rows; reload beyond
 _BUILDS = itertools.count(1)
 
@@ -59,6 +61,8 @@ class Head:
     epoch: str
     watermark: int | None
     newest: int | None
+    alongside: int | None = None  # heartbeat of an import indexing alongside (database time)
+    now: int | None = None  # the database's time when the head was read
 
 
 class EngineState:
@@ -101,11 +105,13 @@ def _read_head(position: int) -> Head:
         "(SELECT token FROM search_indexchange WHERE seq = %s), "
         "(SELECT value FROM search_indexstate WHERE key = 'epoch'), "
         "(SELECT value FROM search_indexstate WHERE key = 'watermark'), "
-        f"(SELECT {newest} FROM activities_activity ORDER BY updated_at DESC LIMIT 1)"
+        f"(SELECT {newest} FROM activities_activity ORDER BY updated_at DESC LIMIT 1), "
+        f"(SELECT value FROM search_indexstate WHERE key = '{indexer.ALONGSIDE_KEY}'), "
+        f"{indexer.DATABASE_NOW[connection.vendor]}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [position])
-        seq, token, token_at, epoch, watermark, newest_value = cursor.fetchone()
+        seq, token, token_at, epoch, watermark, newest_value, alongside, now = cursor.fetchone()
     return Head(
         int(seq or 0),
         token,
@@ -113,12 +119,28 @@ def _read_head(position: int) -> Head:
         epoch or "",
         int(watermark) if watermark is not None else None,
         int(newest_value) if newest_value is not None else None,
+        int(alongside) if alongside is not None else None,
+        int(now) if now is not None else None,
     )
 
 
 def _behind(head: Head) -> bool:
-    """Was an activity changed after the watermark (written without telling the index)?"""
-    return head.newest is not None and (head.watermark is None or head.newest > head.watermark)
+    """Was an activity changed after the watermark (written without telling the index)?
+
+    Not while an import indexes alongside (`indexer.indexing_alongside`: its heartbeat is
+    recent) and the watermark trails the newest change by less than `ALONGSIDE_LAG`: the
+    import's thread is about to index those batches, and catching them up before each search
+    would only do its work twice. A change it will not index (a script's, meanwhile) stops
+    the watermark, so the lag grows past that and the catch-up takes it."""
+    if head.newest is None or (head.watermark is not None and head.newest <= head.watermark):
+        return False
+    return not (
+        head.alongside is not None
+        and head.now is not None
+        and head.watermark is not None
+        and head.now - head.alongside < ALONGSIDE_FRESH
+        and head.newest - head.watermark < ALONGSIDE_LAG
+    )
 
 
 def _consistent(index: FacetIndex, head: Head) -> bool:

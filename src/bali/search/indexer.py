@@ -15,14 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Max, Min, QuerySet
 
 from bali.activities.models import Activity
@@ -34,6 +33,7 @@ from bali.search.documents import (
     documents_between,
     documents_for,
     documents_for_written,
+    stored_stamps,
 )
 from bali.search.models import IndexChange, IndexState
 
@@ -42,13 +42,13 @@ _local = threading.local()  # `alongside`: the worker of `indexing_alongside` in
 
 BATCH = 1000
 CATCH_UP_LIMIT = 2000
-# While `indexing_alongside` runs: when the writer's database call returns and the indexing
-# thread holds the interpreter, the writer waits up to this long for it (default 5 ms, about
-# 3 % of a PostgreSQL import's time over its ~20 calls per batch).
-SWITCH_SECONDS = 0.001
-WATERMARK_CHUNK = 900  # ids per query (SQLite's parameter limit)
 KEEP_CHANGES = 200_000  # change-log rows kept; a process further behind reloads everything
 EPOCH_1970 = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+ALONGSIDE_KEY = "alongside"  # state: heartbeat of an import indexing alongside
+DATABASE_NOW = {  # the database's clock in µs since 1970
+    "postgresql": "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS BIGINT)",
+    "sqlite": "CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER)",
+}
 
 
 def micros(moment: dt.datetime) -> int:
@@ -89,19 +89,25 @@ def log_changes(ids: Iterable[int]) -> None:
             )
 
 
-def index_activities(ids: Iterable[int], written: Written | None = None) -> int:
+def index_activities(ids: Iterable[int], written: Written | None = None) -> dict[int, dt.datetime]:
     """(Re)index these activities; those that no longer exist leave the index. `written`:
     what the writer of these activities holds of them (their documents are then built from it
-    instead of read back, where no one changed them since)."""
+    instead of read back, where no one changed them since).
+
+    Returns the change time (`updated_at`) of each indexed activity as read before its
+    document was built: what `advance_watermark` may count as indexed (a change made after
+    that read is newer, so the watermark stays below it)."""
     ids = sorted({int(pk) for pk in ids})
     backend = get_backend()
+    indexed: dict[int, dt.datetime] = {}
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         with transaction.atomic():
+            stored = stored_stamps(chunk)
             if written is None:
-                found = documents_for(chunk)
+                found = documents_for([pk for pk in chunk if pk in stored])
             else:
-                found = documents_for_written(chunk, written)
+                found = documents_for_written(chunk, written, stored)
             present = {doc.activity_id for doc in found}
             gone = [pk for pk in chunk if pk not in present]
             if found:
@@ -109,8 +115,9 @@ def index_activities(ids: Iterable[int], written: Written | None = None) -> int:
             if gone:
                 backend.delete(gone)
             log_changes(chunk)
+        indexed.update((pk, stored[pk][1]) for pk in present)
     _prune_log()
-    return len(ids)
+    return indexed
 
 
 def remove_activities(ids: Iterable[int]) -> None:
@@ -153,8 +160,7 @@ def _index_or_remove(ids: list[int], deleted: bool, written: Written | None) -> 
         if deleted:
             remove_activities(ids)
         else:
-            index_activities(ids, written)
-            advance_watermark(ids)
+            advance_watermark(index_activities(ids, written))
     except Exception:
         logger.exception("search index: could not index activities %s", ids[:20])
 
@@ -180,22 +186,34 @@ def indexing_alongside(
         return
     worker = Alongside(_index_or_remove_written, settings)
     _local.alongside = worker
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(SWITCH_SECONDS)
     try:
         yield
     finally:
         _local.alongside = None
-        sys.setswitchinterval(interval)
         worker.close()
+        if worker.started:
+            IndexState.objects.filter(key=ALONGSIDE_KEY).delete()
 
 
 def _index_or_remove_written(ids: list[int], written: Written | None) -> None:
     _index_or_remove(ids, False, written)
+    try:
+        _beat()
+    except DatabaseError:
+        logger.exception("search index: could not write the indexing heartbeat")
 
 
-def _after_watermark() -> QuerySet[Activity]:
-    watermark = get_state("watermark")
+def _beat() -> None:
+    """Tell searching processes that an import is indexing alongside, as of now (the
+    database's clock, which they compare with their own reading of it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {DATABASE_NOW[connection.vendor]}")
+        now = cursor.fetchone()[0]
+    set_state(ALONGSIDE_KEY, str(now))
+
+
+def _after_watermark(watermark: str | None = None) -> QuerySet[Activity]:
+    watermark = watermark if watermark is not None else get_state("watermark")
     queryset = Activity.objects.all()
     if watermark is not None:
         queryset = queryset.filter(updated_at__gt=from_micros(int(watermark)))
@@ -207,27 +225,26 @@ def _newer_than_watermark(limit: int) -> list[tuple[int, dt.datetime]]:
     return list(queryset.values_list("pk", "updated_at")[:limit])
 
 
-def advance_watermark(indexed: Iterable[int]) -> None:
-    """Move the watermark up to the newest of these just-indexed activities when every
-    activity changed between the two is among them.
+def advance_watermark(indexed: dict[int, dt.datetime]) -> None:
+    """Move the watermark up to the newest of these just-indexed activities (id → change time
+    as indexed, from `index_activities`) when every activity changed between the two is
+    among them, indexed at its current change time.
 
     Activities changed later do not hold it back: an import indexing batch k while batch k+1
-    is already committed (`indexing_alongside`) still moves it past batch k. Reads at most
-    one row more than `indexed` holds, whatever the number of activities behind.
+    is already committed (`indexing_alongside`) still moves it past batch k. An activity
+    changed again after it was read for indexing has a newer change time, so the watermark
+    stays below it and the catch-up indexes it. Reads at most one row more than `indexed`
+    holds, whatever the number of activities behind.
     """
-    indexed = set(indexed)
-    queryset = _after_watermark()
-    ordered = sorted(indexed)
-    newest = None
-    for start in range(0, len(ordered), WATERMARK_CHUNK):
-        chunk = ordered[start : start + WATERMARK_CHUNK]
-        found = queryset.filter(pk__in=chunk).aggregate(newest=Max("updated_at"))["newest"]
-        if found is not None and (newest is None or found > newest):
-            newest = found
-    if newest is None:
+    watermark = get_state("watermark")
+    queryset = _after_watermark(watermark)
+    floor = from_micros(int(watermark)) if watermark is not None else None
+    times = [moment for moment in indexed.values() if floor is None or moment > floor]
+    if not times:
         return  # none of them is newer than the watermark
-    between = queryset.filter(updated_at__lte=newest).values_list("pk", flat=True)
-    if all(pk in indexed for pk in between[: len(indexed) + 1]):
+    newest = max(times)
+    between = queryset.filter(updated_at__lte=newest).values_list("pk", "updated_at")
+    if all(indexed.get(pk) == moment for pk, moment in between[: len(indexed) + 1]):
         set_state("watermark", str(micros(newest)))
 
 

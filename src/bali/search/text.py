@@ -148,8 +148,8 @@ def joined_tokens(groups: Iterable[Sequence[str]], limit: int) -> list[str]:
     return result
 
 
-NAME_CACHE_SIZE = 20_000  # names remembered (a few MB)
-NAME_CACHE_CHARS = 300  # longer texts are not names: tokenized each time
+NAME_CACHE_SIZE = 10_000  # names remembered: ~4 MB for typical names, ~15 MB at most
+NAME_CACHE_CHARS = 120  # longer texts are not names: tokenized each time
 
 
 @lru_cache(maxsize=NAME_CACHE_SIZE)

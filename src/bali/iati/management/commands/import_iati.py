@@ -125,12 +125,15 @@ class Command(BaseCommand):
         listeners: list[Listener],
     ) -> ImportReport:
         begin_run(run, sources)
-        service = ImportService(import_options, [RunRecorder(run), *listeners])
+        recorder = RunRecorder(run)
+        service = ImportService(import_options, [recorder, *listeners])
         try:
             report = service.run(sources)
         except BaseException:
+            recorder.finish()
             end_run(run, None, traceback.format_exc())
             raise
+        recorder.finish()
         report.run = run.pk
         end_run(run, report)
         return report
