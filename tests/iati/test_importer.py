@@ -149,7 +149,7 @@ def test_the_documents_sent_for_the_search_index_are_those_it_would_read_back(
     latest = {}
     for written in sent:
         assert set(written.versions) == {row[0] for row in written.activities}
-        for doc in documents_from_values(written.activities, written.participants):
+        for doc in documents_from_values(*written.decoded(written.activities)):
             if written.versions[doc.activity_id] == stored[doc.activity_id]:
                 latest[doc.activity_id] = doc
     assert sorted(latest) == sorted(stored)

@@ -15,7 +15,6 @@ twice. After the commit, `activities_changed` tells the search index which activ
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -280,24 +279,24 @@ class BatchWriter:
 def _written(activities: list[list[Any]], participants: list[list[Any]], now: datetime) -> Written:
     """The search index's view of written activities, from their rows (`activity_table`
     order, JSON as text) and their participants' rows (`participant_table` order, activity
-    ids set), written at `now`."""
+    ids set), written at `now`. The JSON stays text: it is decoded where the documents are
+    built, on the indexing thread when there is one, not in the writer's."""
     at = {name: i for i, name in enumerate(activity_table().attnames)}
     pt = {name: i for i, name in enumerate(participant_table().attnames)}
-    loads = json.loads
     by_activity: dict[int, list[tuple[str, Any, str]]] = defaultdict(list)
+    ref, names, activity_ref = pt["ref"], pt["names"], pt["activity_ref"]
     for row in participants:
-        names = loads(row[pt["names"]])
-        by_activity[row[0]].append((row[pt["ref"]], names, row[pt["activity_ref"]]))
+        by_activity[row[0]].append((row[ref], row[names], row[activity_ref]))
     texts = [
         (
             row[0],
             row[at["iati_identifier"]],
-            loads(row[at["title"]]),
-            loads(row[at["description"]]),
-            loads(row[at["other_descriptions"]]),
+            row[at["title"]],
+            row[at["description"]],
+            row[at["other_descriptions"]],
             row[at["reporting_org_id"]],
         )
         for row in activities
     ]
     versions = {row[0]: row[at["version"]] for row in activities}
-    return Written(texts, dict(by_activity), versions, dict.fromkeys(versions, now))
+    return Written(texts, dict(by_activity), versions, dict.fromkeys(versions, now), encoded=True)

@@ -9,6 +9,7 @@ with three queries per batch, so the importer's batches and a full rebuild stay 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -124,6 +125,20 @@ class Written:
     participants: Participants
     versions: dict[int, int]
     updated_at: dict[int, dt.datetime] = field(default_factory=dict)
+    encoded: bool = False  # titles, descriptions and participants' names are JSON text
+
+    def decoded(self, rows: list[ActivityText]) -> tuple[list[ActivityText], Participants]:
+        """These rows, and their participants, with their JSON decoded."""
+        if not self.encoded:
+            return rows, self.participants
+        loads = json.loads
+        participants = {
+            row[0]: [(ref, loads(names), own) for ref, names, own in self.participants[row[0]]]
+            for row in rows
+            if row[0] in self.participants
+        }
+        rows = [(r[0], r[1], loads(r[2]), loads(r[3]), loads(r[4]), r[5]) for r in rows]
+        return rows, participants
 
 
 Stamp = tuple[int, dt.datetime]  # (version, updated_at) of a stored activity
@@ -172,8 +187,8 @@ def documents_for_written(
         if row[0] in stored
         and stored[row[0]] == (written.versions.get(row[0]), written.updated_at.get(row[0]))
     ]
-    documents = documents_from_values(held, written.participants)
     known = {row[0] for row in held}
+    documents = documents_from_values(*written.decoded(held))
     others = [pk for pk in ids if pk in stored and pk not in known]
     if others:
         documents.extend(documents_for(others))
