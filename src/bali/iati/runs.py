@@ -101,16 +101,17 @@ class RunRecorder:
         """Write the progress and messages held back, at the end of a run (also of one that
         crashed: its row then shows how far it got); a database error is logged."""
         try:
-            if self.unwritten is not None:
-                self._progress(*self.unwritten)
-            self._flush()
+            self._write_held()
         except DatabaseError:
             logger.exception("import run %s: could not write its last progress", self.run.pk)
 
-    def file_finished(self, file_report: FileReport) -> None:
+    def _write_held(self) -> None:
         if self.unwritten is not None:
             self._progress(*self.unwritten)
         self._flush()
+
+    def file_finished(self, file_report: FileReport) -> None:
+        self._write_held()
         ImportRun.objects.filter(pk=self.run.pk).update(
             files_done=F("files_done") + 1,
             files_failed=F("files_failed") + int(file_report.failed),

@@ -260,22 +260,20 @@ class ImportService:
             return self._run(sources)
 
     def _run(self, sources: list[Source]) -> ImportReport:
-        # The search index is written alongside (`bali.search.alongside`), on a thread started
-        # after the readers are forked.
-        if self.options.jobs <= 1 or not sources:
-            with indexer.indexing_alongside(bulk.import_settings):
-                for index, source in enumerate(sources):
-                    self.import_source(index, len(sources), source)
-            return self.report
-        limits = [_limit_for(source, self.options) for source in sources]
-        readers = self.options.jobs - 1
-        pool = ReaderPool(sources, limits, readers, self.options, self.importer.writer)
+        pool = None
+        if self.options.jobs > 1 and sources:
+            limits = [_limit_for(source, self.options) for source in sources]
+            readers = self.options.jobs - 1
+            pool = ReaderPool(sources, limits, readers, self.options, self.importer.writer)
         try:
+            # The search index is written alongside (`bali.search.alongside`), on a thread
+            # started after the readers are forked.
             with indexer.indexing_alongside(bulk.import_settings):
                 for index, source in enumerate(sources):
                     self.import_source(index, len(sources), source, pool)
         finally:
-            pool.close()
+            if pool is not None:
+                pool.close()
         return self.report
 
 

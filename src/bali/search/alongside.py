@@ -85,7 +85,7 @@ class Alongside:
             self.thread.start()
         if not self._put(args):
             self._work_left()
-            self.work(*args)
+            self._work(args)
 
     def close(self) -> None:
         """Return once every submitted item is done."""
@@ -113,4 +113,4 @@ class Alongside:
             except queue.Empty:
                 return
             if item is not None:
-                self.work(*item)
+                self._work(item)

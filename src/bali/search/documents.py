@@ -171,16 +171,13 @@ def documents_from_values(
 
 
 def documents_for_written(
-    ids: list[int], written: Written, stored: dict[int, Stamp] | None = None
+    ids: list[int], written: Written, stored: dict[int, Stamp]
 ) -> list[Document]:
     """Documents of these activities, from what the writer holds where the stored version and
     change time are still the ones it wrote, else read from the database (someone changed the
     activity after the writer's commit and before this); those that no longer exist are left
-    out. `stored`: `stored_stamps(ids)`, when the caller has read it. Run inside the index's
-    transaction, like `documents_for`, so an organisation renamed meanwhile is read as
-    stored."""
-    if stored is None:
-        stored = stored_stamps(ids)
+    out. `stored`: `stored_stamps(ids)`, read in the index's transaction, inside which this
+    runs too, like `documents_for`, so an organisation renamed meanwhile is read as stored."""
     held = [
         row
         for row in written.activities

@@ -212,16 +212,19 @@ def _beat() -> None:
     set_state(ALONGSIDE_KEY, str(now))
 
 
-def _after_watermark(watermark: str | None = None) -> QuerySet[Activity]:
-    watermark = watermark if watermark is not None else get_state("watermark")
+def _watermark() -> dt.datetime | None:
+    value = get_state("watermark")
+    return from_micros(int(value)) if value is not None else None
+
+
+def _after(floor: dt.datetime | None) -> QuerySet[Activity]:
+    """Activities changed after `floor` (all of them when there is none)."""
     queryset = Activity.objects.all()
-    if watermark is not None:
-        queryset = queryset.filter(updated_at__gt=from_micros(int(watermark)))
-    return queryset
+    return queryset if floor is None else queryset.filter(updated_at__gt=floor)
 
 
 def _newer_than_watermark(limit: int) -> list[tuple[int, dt.datetime]]:
-    queryset = _after_watermark().order_by("updated_at", "pk")
+    queryset = _after(_watermark()).order_by("updated_at", "pk")
     return list(queryset.values_list("pk", "updated_at")[:limit])
 
 
@@ -236,14 +239,12 @@ def advance_watermark(indexed: dict[int, dt.datetime]) -> None:
     stays below it and the catch-up indexes it. Reads at most one row more than `indexed`
     holds, whatever the number of activities behind.
     """
-    watermark = get_state("watermark")
-    queryset = _after_watermark(watermark)
-    floor = from_micros(int(watermark)) if watermark is not None else None
+    floor = _watermark()
     times = [moment for moment in indexed.values() if floor is None or moment > floor]
     if not times:
         return  # none of them is newer than the watermark
     newest = max(times)
-    between = queryset.filter(updated_at__lte=newest).values_list("pk", "updated_at")
+    between = _after(floor).filter(updated_at__lte=newest).values_list("pk", "updated_at")
     if all(indexed.get(pk) == moment for pk, moment in between[: len(indexed) + 1]):
         set_state("watermark", str(micros(newest)))
 
